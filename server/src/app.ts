@@ -1,0 +1,230 @@
+// The composition root: builds the platform context, every module's service, and one Fastify
+// instance serving the API, its docs and (later) the web apps.
+import path from 'node:path';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import { connect, isPostgresUrl } from './db/connect.js';
+import type { Db } from './db/connect.js';
+import { migrateToLatest } from './db/migrate.js';
+import { FsBlobStore } from './adapters/storage/fs-store.js';
+import { createSmsSender } from './adapters/sms/index.js';
+import { MemoryBus, RedisBus } from './kernel/bus.js';
+import type { Bus } from './kernel/bus.js';
+import { DbCalendarHolder } from './kernel/calendar-store.js';
+import { systemClock } from './kernel/clock.js';
+import type { Clock } from './kernel/clock.js';
+import type { AppContext } from './kernel/context.js';
+import { installHttpBasics } from './kernel/http.js';
+import { Outbox } from './kernel/outbox.js';
+import { Pii, loadMasterKey } from './kernel/pii.js';
+import { RateLimiter } from './kernel/ratelimit.js';
+import type { SmsSender } from './kernel/sms.js';
+import { allMigrations } from './migrations.js';
+import { AuditService, auditRoutes } from './modules/audit/index.js';
+import { CasesRepo, CasesService, casesRoutes } from './modules/cases/index.js';
+import { CatalogService, catalogRoutes } from './modules/catalog/index.js';
+import { DispatchService, dispatchRoutes } from './modules/dispatch/index.js';
+import {
+  IdentityRepo,
+  IdentityService,
+  identityRoutes,
+  installSessionHook,
+} from './modules/identity/index.js';
+import { InboxService, inboxRoutes } from './modules/inbox/index.js';
+import { MediaService, mediaRoutes } from './modules/media/index.js';
+import { OrgRepo, OrgService, orgRoutes } from './modules/org/index.js';
+import { platformRoutes } from './modules/platform/index.js';
+
+export interface Services {
+  audit: AuditService;
+  org: OrgService;
+  identity: IdentityService;
+  catalog: CatalogService;
+  dispatch: DispatchService;
+  media: MediaService;
+  inbox: InboxService;
+  cases: CasesService;
+}
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  config: AppConfig;
+  /** An existing database (tests); otherwise one is opened from the config. */
+  db?: Db;
+  clock?: Clock;
+  logger?: Logger;
+  sms?: SmsSender;
+  /** Start the outbox worker's polling loop (servers do; tests drain it by hand). */
+  startWorker?: boolean;
+  /** Run migrations on start (default true). */
+  migrate?: boolean;
+}
+
+export function openDatabase(config: AppConfig, pgSchema?: string): Db {
+  return connect({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    sqliteFile: path.join(config.dataDir, 'jiedao.sqlite'),
+    ...(pgSchema ? { pgSchema } : {}),
+  });
+}
+
+export async function buildContext(opts: BuildOptions): Promise<AppContext> {
+  const { config } = opts;
+  const log = opts.logger ?? pino({ level: config.logLevel });
+  const db = opts.db ?? openDatabase(config);
+  if (opts.migrate !== false) await migrateToLatest(db, allMigrations);
+  const clock = opts.clock ?? systemClock;
+  let bus: Bus = new MemoryBus();
+  let limiterRedis: Redis | undefined;
+  if (config.redisUrl) {
+    bus = new RedisBus(config.redisUrl, log);
+    limiterRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  }
+  const calendar = new DbCalendarHolder(db.kysely, config.officeHours, bus);
+  await calendar.reload();
+  const ctx: AppContext = {
+    config,
+    db,
+    kysely: db.kysely,
+    clock,
+    log,
+    outbox: new Outbox(db.kysely, db.dialect, clock, log, { pollMs: config.outboxPollMs }),
+    bus,
+    limiter: new RateLimiter(config.rateLimitFactor, limiterRedis, () => clock.now().getTime()),
+    pii: new Pii(loadMasterKey(config.dataKey, config.dataDir)),
+    calendar,
+    sms: opts.sms ?? createSmsSender(config.smsProvider, config.dataDir),
+  };
+  const closeRedis = async () => {
+    if (limiterRedis) await limiterRedis.quit().catch(() => undefined);
+  };
+  (ctx as AppContext & { closeExtras?: () => Promise<void> }).closeExtras = closeRedis;
+  return ctx;
+}
+
+export async function buildServices(ctx: AppContext): Promise<Services> {
+  const audit = new AuditService(ctx);
+  const org = new OrgService(ctx, new OrgRepo(ctx.kysely));
+  await org.init();
+  const identity = new IdentityService(ctx, new IdentityRepo(ctx.kysely), audit);
+  const catalog = new CatalogService(ctx);
+  await catalog.reload();
+  const dispatch = new DispatchService(ctx, catalog);
+  await dispatch.reload();
+  const media = new MediaService(ctx, new FsBlobStore(path.join(ctx.config.dataDir, 'uploads')));
+  const inbox = new InboxService(ctx);
+  const cases = new CasesService(ctx, new CasesRepo(ctx.kysely), {
+    org,
+    catalog,
+    dispatch,
+    media,
+    inbox,
+    identity,
+    audit,
+  });
+  ctx.outbox.on('case.clock_warn', 'cases.clock_warn', (e, trx) => cases.onClockTimer(e, trx));
+  ctx.outbox.on('case.clock_due', 'cases.clock_due', (e, trx) => cases.onClockTimer(e, trx));
+  return { audit, org, identity, catalog, dispatch, media, inbox, cases };
+}
+
+export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
+  const ctx = await buildContext(opts);
+  const services = await buildServices(ctx);
+  const { config } = ctx;
+  if (config.rateLimitFactor === 0) {
+    ctx.log.warn(
+      'RATE_LIMIT_FACTOR=0: ALL RATE LIMITS ARE OFF. Use this only for load tests and benchmarks.',
+    );
+  }
+
+  const app = Fastify({
+    loggerInstance: ctx.log,
+    disableRequestLogging: config.env === 'test',
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => Math.random().toString(36).slice(2, 12),
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  await app.register(cookie);
+  await app.register(multipart, {
+    limits: { fileSize: config.uploads.maxBytes, files: 1, fields: 10, parts: 12 },
+    throwFileSizeLimit: true,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Jiedao API',
+        description: `${config.subdistrict.nameZh} · full-response grassroots service platform. Errors are {error:{code,message}}.`,
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'jd_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  installHttpBasics(app);
+  installSessionHook(app, services.identity);
+
+  platformRoutes(app, ctx, services.audit);
+  identityRoutes(app, services.identity);
+  orgRoutes(app, services.org);
+  catalogRoutes(app, services.catalog);
+  dispatchRoutes(app, services.dispatch);
+  mediaRoutes(app, services.media);
+  inboxRoutes(app, services.inbox);
+  casesRoutes(app, services.cases);
+  auditRoutes(app, services.audit);
+  app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(landingPage(config)),
+  );
+
+  if (opts.startWorker) ctx.outbox.start();
+
+  return {
+    app,
+    ctx,
+    services,
+    close: async () => {
+      await ctx.outbox.stop();
+      await app.close();
+      services.org.close();
+      await ctx.bus.close();
+      await (ctx as AppContext & { closeExtras?: () => Promise<void> }).closeExtras?.();
+      if (!opts.db) await ctx.db.close();
+    },
+  };
+}
+
+function landingPage(config: AppConfig): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${config.subdistrict.nameZh} · 街道全响应服务平台</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:640px;margin:40px auto;padding:0 16px;line-height:1.6">
+<h1>${config.subdistrict.nameZh} · 全响应基层服务管理平台</h1>
+<p>服务端已启动。居民端与工作台将在后续版本上线。 / The server is running; the resident app and staff console arrive in later releases.</p>
+<ul><li><a href="/docs">API 文档 / API docs</a></li><li><a href="/api/health">/api/health</a></li><li><a href="/api/public/cases">公开办件 / public board</a></li></ul>
+</body></html>`;
+}
+
+export { isPostgresUrl };

@@ -1,0 +1,133 @@
+// `npm run cli -- <command>`: operations on the configured database (DATA_DIR / DATABASE_URL).
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildContext, buildServices, openDatabase } from './app.js';
+import { loadConfig } from './config.js';
+import { migrateToLatest } from './db/migrate.js';
+import { SwitchableClock } from './kernel/clock.js';
+import { allMigrations } from './migrations.js';
+import { exportGrids, importGrids } from './modules/org/index.js';
+import { seedDemo } from './seed/demo.js';
+import pino from 'pino';
+
+const HELP = `Jiedao command line
+
+  migrate                          run pending database migrations
+  seed-demo [--cases N]            seed the demo subdistrict (not in production; only into an empty database)
+  create-admin <username> <password> [display name]
+  import-grids <file.geojson> [--apply]
+                                   validate a grid FeatureCollection and show what would change; --apply writes it
+  export-grids [file.geojson]      write every grid as GeoJSON (stdout without a file)
+  backup <file>                    SQLite: a consistent online copy; PostgreSQL: explains pg_dump
+`;
+
+function arg(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const config = loadConfig();
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' });
+  switch (command) {
+    case 'migrate': {
+      const db = openDatabase(config);
+      const done = await migrateToLatest(db, allMigrations);
+      console.log(done.length ? `applied: ${done.join(', ')}` : 'database is up to date');
+      await db.close();
+      return 0;
+    }
+    case 'seed-demo': {
+      const clock = new SwitchableClock();
+      const ctx = await buildContext({ config, clock, logger });
+      const services = await buildServices(ctx);
+      const n = arg(args, '--cases');
+      const report = await seedDemo(ctx, services, { clock, ...(n ? { cases: Number(n) } : {}) });
+      console.log(report.skipped ? 'the database already holds a subdistrict; nothing seeded' : JSON.stringify(report, null, 2));
+      await ctx.outbox.drain();
+      await ctx.db.close();
+      return 0;
+    }
+    case 'create-admin': {
+      const [username, password, ...name] = args;
+      if (!username || !password) {
+        console.error('usage: create-admin <username> <password> [display name]');
+        return 2;
+      }
+      const ctx = await buildContext({ config, logger });
+      const services = await buildServices(ctx);
+      const s = await services.identity.createStaff(
+        { kind: 'system', name: 'cli' },
+        { username, password, displayName: name.join(' ') || username, role: 'admin', mustChangePassword: false },
+      );
+      console.log(`created admin ${s.username} (${s.id})`);
+      await ctx.db.close();
+      return 0;
+    }
+    case 'import-grids': {
+      const file = args.find((a) => !a.startsWith('--'));
+      if (!file) {
+        console.error('usage: import-grids <file.geojson> [--apply]');
+        return 2;
+      }
+      const ctx = await buildContext({ config, logger });
+      const services = await buildServices(ctx);
+      const geojson = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+      const report = await importGrids(ctx, services.org.repo, geojson, !args.includes('--apply'));
+      for (const e of report.errors) console.log(`error   ${e.code}${e.gridCode ? ` [${e.gridCode}]` : ''}: ${e.message}`);
+      for (const w of report.warnings) console.log(`warning ${w.code}${w.gridCode ? ` [${w.gridCode}]` : ''}: ${w.message}`);
+      console.log(
+        `${report.ok ? 'valid' : 'INVALID'}: ${report.created.length} new, ${report.updated.length} changed, ${report.unchanged.length} unchanged grids` +
+          (report.newCommunities.length ? `; new communities: ${report.newCommunities.join(', ')}` : '') +
+          (report.dryRun && report.ok ? ' (dry run: add --apply to write)' : ''),
+      );
+      await ctx.db.close();
+      return report.ok ? 0 : 1;
+    }
+    case 'export-grids': {
+      const ctx = await buildContext({ config, logger });
+      const services = await buildServices(ctx);
+      const out = JSON.stringify(await exportGrids(services.org.repo));
+      if (args[0]) {
+        fs.writeFileSync(args[0], out);
+        console.log(`wrote ${args[0]}`);
+      } else process.stdout.write(out + '\n');
+      await ctx.db.close();
+      return 0;
+    }
+    case 'backup': {
+      const file = args[0];
+      if (!file) {
+        console.error('usage: backup <file>');
+        return 2;
+      }
+      const db = openDatabase(config);
+      if (db.dialect === 'postgres' || !db.sqlite) {
+        console.log(
+          'This installation runs on PostgreSQL. Back it up with pg_dump, e.g.\n' +
+            '  pg_dump --format=custom --file=jiedao.dump "$DATABASE_URL"\n' +
+            'and restore with pg_restore. Also copy DATA_DIR/uploads and keep DATA_KEY (or DATA_DIR/data.key) safe: without it personal data cannot be decrypted.',
+        );
+        await db.close();
+        return 0;
+      }
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      await db.sqlite.backup(file);
+      console.log(`backed up to ${file}. Keep DATA_DIR/data.key and DATA_DIR/uploads with it.`);
+      await db.close();
+      return 0;
+    }
+    default:
+      console.log(HELP);
+      return command && command !== 'help' && command !== '--help' ? 2 : 0;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,138 @@
+// Configuration, read and validated once. Environment variables override an optional JSON file
+// (CONFIG_FILE) which overrides the defaults below. Nothing else in the server reads process.env.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const limitSchema = z.object({
+  max: z.number().int().positive(),
+  windowSeconds: z.number().int().positive(),
+});
+export type Limit = z.infer<typeof limitSchema>;
+
+const officeIntervalSchema = z.object({
+  start: z.string().regex(/^\d{2}:\d{2}$/),
+  end: z.string().regex(/^\d{2}:\d{2}$/),
+});
+
+const fileSchema = z
+  .object({
+    subdistrict: z
+      .object({
+        code: z.string().default('FY'),
+        nameZh: z.string().default('福永街道'),
+        nameEn: z.string().default('Fuyong Subdistrict'),
+        caseNumberPrefix: z
+          .string()
+          .regex(/^[A-Z]{1,6}$/)
+          .default('FY'),
+      })
+      .prefault({}),
+    limits: z
+      .object({
+        otpPerPhoneInterval: limitSchema.default({ max: 1, windowSeconds: 60 }),
+        otpPerPhoneDay: limitSchema.default({ max: 10, windowSeconds: 86_400 }),
+        otpPerIp: limitSchema.default({ max: 30, windowSeconds: 600 }),
+        otpMaxAttempts: z.number().int().positive().default(5),
+        otpTtlSeconds: z.number().int().positive().default(300),
+        loginPerIp: limitSchema.default({ max: 30, windowSeconds: 600 }),
+        loginPerUser: limitSchema.default({ max: 10, windowSeconds: 600 }),
+        casesPerResident: limitSchema.default({ max: 20, windowSeconds: 3600 }),
+        casesPerIp: limitSchema.default({ max: 300, windowSeconds: 3600 }),
+        uploadsPerResident: limitSchema.default({ max: 90, windowSeconds: 3600 }),
+        uploadsPerIp: limitSchema.default({ max: 900, windowSeconds: 3600 }),
+      })
+      .prefault({}),
+    sessions: z
+      .object({
+        residentDays: z.number().positive().default(30),
+        staffHours: z.number().positive().default(12),
+      })
+      .prefault({}),
+    officeHours: z.array(officeIntervalSchema).default([
+      { start: '09:00', end: '12:00' },
+      { start: '14:00', end: '18:00' },
+    ]),
+    duplicates: z
+      .object({ radiusMeters: z.number().positive().default(50), days: z.number().positive().default(7) })
+      .prefault({}),
+    reopenDays: z.number().positive().default(7),
+    sla: z.object({ warnFraction: z.number().min(0.1).max(0.99).default(0.75) }).prefault({}),
+    uploads: z
+      .object({
+        maxBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(10 * 1024 * 1024),
+        maxPerCase: z.number().int().positive().default(9),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  DATA_KEY: z.string().optional(),
+  RATE_LIMIT_FACTOR: z.coerce.number().min(0).default(1),
+  SMS_PROVIDER: z.enum(['log']).default('log'),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+  CONFIG_FILE: z.string().optional(),
+});
+
+export type AppConfig = z.infer<typeof fileSchema> & {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  dataKey: string | undefined;
+  rateLimitFactor: number;
+  smsProvider: 'log';
+  publicUrl: string;
+  logLevel: string;
+  demoSeed: boolean;
+  trustProxy: boolean;
+  outboxPollMs: number;
+};
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
+  const e = envSchema.parse(env);
+  let fileJson: unknown = {};
+  if (e.CONFIG_FILE) fileJson = JSON.parse(fs.readFileSync(e.CONFIG_FILE, 'utf8'));
+  const file = fileSchema.parse(fileJson);
+  return {
+    ...file,
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL || undefined,
+    redisUrl: e.REDIS_URL || undefined,
+    dataKey: e.DATA_KEY,
+    rateLimitFactor: e.RATE_LIMIT_FACTOR,
+    smsProvider: e.SMS_PROVIDER,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    demoSeed: e.DEMO_SEED === 'auto' && e.NODE_ENV !== 'production',
+    trustProxy: e.TRUST_PROXY,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    ...overrides,
+  };
+}

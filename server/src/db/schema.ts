@@ -1,0 +1,339 @@
+// Table types for Kysely. Portable conventions (ADR 0002): text ids (ULID), timestamps as ISO-8601
+// UTC text, booleans as integer 0/1, JSON as text. Each table belongs to the module named in its comment.
+import type { Generated } from 'kysely';
+
+// ── kernel ────────────────────────────────────────────────────────────────
+export interface OutboxTable {
+  id: string;
+  topic: string;
+  payload: string;
+  created_at: string;
+  available_at: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  processed_at: string | null;
+}
+export interface OutboxDeliveryTable {
+  event_id: string;
+  handler: string;
+  delivered_at: string;
+}
+export interface IdempotencyKeyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: string;
+}
+export interface CalendarOverrideTable {
+  day: string;
+  workday: number;
+  note: string | null;
+}
+export interface SettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+export interface RateCounterTable {
+  key: string;
+  window_start: number;
+  count: number;
+  expires_at: number;
+}
+
+// ── org ───────────────────────────────────────────────────────────────────
+export interface CommunityTable {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  sort: number;
+}
+export interface GridTable {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  community_id: string;
+  geometry: string;
+  centroid_lat: number;
+  centroid_lng: number;
+  area_m2: number;
+  qr_token: string;
+  worker_staff_id: string | null;
+  updated_at: string;
+}
+export interface DepartmentTable {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  kind: 'internal' | 'external';
+  supervisor_staff_id: string | null;
+  phone: string | null;
+  active: number;
+  sort: number;
+}
+
+// ── catalog ───────────────────────────────────────────────────────────────
+export interface CategoryTable {
+  id: string;
+  code: string;
+  parent_id: string | null;
+  name_zh: string;
+  name_en: string;
+  channel: string;
+  intake_hours: number;
+  dispatch_hours: number;
+  sign_hours: number;
+  handle_days: number;
+  verify_days: number;
+  calendar_time: number;
+  needs_verification: number;
+  default_department_id: string | null;
+  external_body_id: string | null;
+  beyond_authority: number;
+  active: number;
+  sort: number;
+}
+export interface DispatchRuleTable {
+  id: string;
+  name: string;
+  category_id: string | null;
+  community_id: string | null;
+  grid_id: string | null;
+  department_id: string;
+  mode: 'auto' | 'suggest';
+  priority: number;
+  active: number;
+  created_at: string;
+}
+
+// ── identity ──────────────────────────────────────────────────────────────
+export interface StaffTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  display_name: string;
+  role: string;
+  department_id: string | null;
+  phone_enc: string | null;
+  totp_secret_enc: string | null;
+  active: number;
+  must_change_password: number;
+  created_at: string;
+  last_login_at: string | null;
+}
+export interface ResidentTable {
+  id: string;
+  phone_enc: string;
+  phone_hash: string;
+  real_name_enc: string | null;
+  id_number_enc: string | null;
+  id_hash: string | null;
+  verified_at: string | null;
+  nickname: string | null;
+  grid_id: string | null;
+  locale: string;
+  elder_mode: number;
+  created_at: string;
+}
+export interface SessionTable {
+  token_hash: string;
+  subject_kind: 'resident' | 'staff';
+  subject_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+export interface OtpCodeTable {
+  id: string;
+  phone_hash: string;
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  attempts: number;
+  consumed_at: string | null;
+}
+
+// ── audit ─────────────────────────────────────────────────────────────────
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  subject_kind: string;
+  subject_id: string | null;
+  detail: string | null;
+  ip: string | null;
+}
+
+// ── media ─────────────────────────────────────────────────────────────────
+export interface UploadTable {
+  id: string;
+  owner_kind: 'resident' | 'staff';
+  owner_id: string;
+  storage_key: string;
+  sha256: string;
+  mime: string;
+  bytes: number;
+  width: number;
+  height: number;
+  gps_lat: number | null;
+  gps_lng: number | null;
+  taken_at: string | null;
+  case_id: string | null;
+  role: string | null;
+  position: number | null;
+  public_approved: number;
+  created_at: string;
+}
+
+// ── cases ─────────────────────────────────────────────────────────────────
+export interface CaseRecordTable {
+  id: string;
+  number: string;
+  channel: string;
+  category_id: string;
+  title: string | null;
+  description: string;
+  lat: number | null;
+  lng: number | null;
+  location_source: string;
+  address: string | null;
+  grid_id: string | null;
+  community_id: string | null;
+  outside_area: number;
+  state: string;
+  department_id: string | null;
+  external_body_id: string | null;
+  reporter_resident_id: string | null;
+  reporter_staff_id: string | null;
+  contact_phone_enc: string | null;
+  anonymous: number;
+  master_case_id: string | null;
+  suggestion: string | null;
+  supervised: number;
+  supervise_message: string | null;
+  supervise_acknowledged_at: string | null;
+  extension_state: string | null;
+  extension_due: string | null;
+  extension_reason: string | null;
+  rework_count: number;
+  reopen_count: number;
+  return_count: number;
+  overdue: number;
+  late_clocks: number;
+  rating: number | null;
+  rating_comment: string | null;
+  rated_at: string | null;
+  reject_reason: string | null;
+  escalation_explanation: string | null;
+  result_text: string | null;
+  created_at: string;
+  updated_at: string;
+  accepted_at: string | null;
+  dispatched_at: string | null;
+  replied_at: string | null;
+  closed_at: string | null;
+  version: number;
+}
+export interface CaseEventTable {
+  id: string;
+  case_id: string;
+  action: string;
+  actor_kind: string;
+  actor_id: string | null;
+  actor_label: string | null;
+  from_state: string | null;
+  to_state: string | null;
+  visibility: 'public' | 'internal';
+  public_note: string | null;
+  internal_note: string | null;
+  data: string | null;
+  created_at: string;
+}
+export interface CaseLinkTable {
+  case_id: string;
+  other_case_id: string;
+  kind: string;
+  distance_m: number | null;
+  created_at: string;
+}
+export interface CaseClockTable {
+  id: string;
+  case_id: string;
+  clock: string;
+  unit: string;
+  started_at: string;
+  due_at: string;
+  warn_at: string;
+  stopped_at: string | null;
+  suspended: number;
+  warned_at: string | null;
+  overdue_at: string | null;
+}
+export interface CaseCounterTable {
+  day: string;
+  value: number;
+}
+
+// ── inbox ─────────────────────────────────────────────────────────────────
+export interface InboxMessageTable {
+  id: string;
+  resident_id: string;
+  kind: string;
+  case_id: string | null;
+  title_zh: string;
+  title_en: string;
+  body_zh: string;
+  body_en: string;
+  created_at: string;
+  read_at: string | null;
+}
+export interface StaffNoticeTable {
+  id: string;
+  staff_id: string | null;
+  department_id: string | null;
+  kind: string;
+  case_id: string | null;
+  message_zh: string;
+  message_en: string;
+  created_at: string;
+  read_at: string | null;
+}
+
+export interface Database {
+  outbox: OutboxTable;
+  outbox_delivery: OutboxDeliveryTable;
+  idempotency_key: IdempotencyKeyTable;
+  calendar_override: CalendarOverrideTable;
+  setting: SettingTable;
+  rate_counter: RateCounterTable;
+  community: CommunityTable;
+  grid: GridTable;
+  department: DepartmentTable;
+  category: CategoryTable;
+  dispatch_rule: DispatchRuleTable;
+  staff: StaffTable;
+  resident: ResidentTable;
+  session: SessionTable;
+  otp_code: OtpCodeTable;
+  audit_log: AuditLogTable;
+  upload: UploadTable;
+  case_record: CaseRecordTable;
+  case_event: CaseEventTable;
+  case_link: CaseLinkTable;
+  case_clock: CaseClockTable;
+  case_counter: CaseCounterTable;
+  inbox_message: InboxMessageTable;
+  staff_notice: StaffNoticeTable;
+}

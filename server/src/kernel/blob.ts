@@ -1,0 +1,5 @@
+// The port for stored files (photos). adapters/storage provides the local-disk implementation.
+export interface BlobStore {
+  put(key: string, data: Buffer): Promise<void>;
+  get(key: string): Promise<Buffer | null>;
+}

@@ -1,0 +1,230 @@
+// The one error type. Every refusal carries a stable code; messages exist in zh-CN and English.
+import type { Locale } from '@jiedao/contracts';
+
+interface ErrorSpec {
+  status: number;
+  zh: string;
+  en: string;
+}
+
+// Stable error codes. Add new codes here; never rename an existing one.
+export const ERRORS = {
+  'request.invalid': {
+    status: 400,
+    zh: '提交的内容有误，请检查后重试',
+    en: 'The request is not valid; please check it',
+  },
+  'request.malformed_json': {
+    status: 400,
+    zh: '请求格式错误（JSON 无法解析）',
+    en: 'The request body is not valid JSON',
+  },
+  'request.too_large': { status: 413, zh: '提交的内容过大', en: 'The request is too large' },
+  'request.unsupported_media_type': { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  'request.not_found': { status: 404, zh: '找不到该页面或接口', en: 'No such route' },
+  'request.rate_limited': {
+    status: 429,
+    zh: '操作太频繁，请稍后再试',
+    en: 'Too many requests; please try again later',
+  },
+  'request.idempotency_mismatch': {
+    status: 422,
+    zh: '同一个幂等键已用于不同的内容',
+    en: 'This Idempotency-Key was already used with a different request',
+  },
+  'request.csrf': {
+    status: 403,
+    zh: '页面已过期，请刷新后重试',
+    en: 'Security token missing or wrong; reload the page and try again',
+  },
+  'internal.error': {
+    status: 500,
+    zh: '系统繁忙，请稍后再试',
+    en: 'Something went wrong on our side; please try again',
+  },
+  'auth.required': { status: 401, zh: '请先登录', en: 'Please sign in first' },
+  'auth.forbidden': { status: 403, zh: '没有权限进行此操作', en: 'You are not allowed to do this' },
+  'auth.invalid_credentials': { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
+  'auth.totp_required': {
+    status: 401,
+    zh: '请输入动态验证码',
+    en: 'Enter the code from your authenticator app',
+  },
+  'auth.totp_invalid': { status: 401, zh: '动态验证码错误', en: 'The authenticator code is wrong' },
+  'auth.account_disabled': { status: 403, zh: '账号已停用', en: 'This account is disabled' },
+  'auth.invalid_phone': {
+    status: 400,
+    zh: '请输入正确的 11 位手机号码',
+    en: 'Enter a valid 11-digit mainland mobile number',
+  },
+  'auth.otp_too_soon': {
+    status: 429,
+    zh: '验证码已发送，请 60 秒后再试',
+    en: 'A code was just sent; wait 60 seconds before asking again',
+  },
+  'auth.otp_daily_limit': {
+    status: 429,
+    zh: '今天获取验证码次数已达上限，请明天再试',
+    en: 'Too many codes today for this number; try again tomorrow',
+  },
+  'auth.otp_invalid': { status: 401, zh: '验证码错误', en: 'The code is wrong' },
+  'auth.otp_expired': {
+    status: 401,
+    zh: '验证码已失效，请重新获取',
+    en: 'The code has expired or was used up; ask for a new one',
+  },
+  'auth.password_weak': {
+    status: 400,
+    zh: '密码至少 10 位，且不能与用户名相同',
+    en: 'The password needs at least 10 characters and must differ from the username',
+  },
+  'identity.invalid_id_number': {
+    status: 400,
+    zh: '身份证号码不正确，请核对',
+    en: 'The ID number is not valid; please check it',
+  },
+  'identity.invalid_name': { status: 400, zh: '请输入真实姓名', en: 'Enter your real name' },
+  'identity.id_in_use': {
+    status: 409,
+    zh: '该身份证号已被其他账号认证',
+    en: 'This ID number is already verified by another account',
+  },
+  'identity.username_taken': { status: 409, zh: '用户名已存在', en: 'This username is taken' },
+  'identity.not_found': { status: 404, zh: '找不到该账号', en: 'No such account' },
+  'grid.not_found': { status: 404, zh: '找不到该网格', en: 'No such grid' },
+  'grid.outside_area': {
+    status: 404,
+    zh: '该位置不在本街道的网格范围内',
+    en: 'This location is outside every grid of the subdistrict',
+  },
+  'grid.invalid_coordinates': {
+    status: 400,
+    zh: '坐标超出范围（纬度 -90～90，经度 -180～180）',
+    en: 'Coordinates out of range (lat -90..90, lng -180..180)',
+  },
+  'grid.import_invalid': { status: 400, zh: '网格文件有误', en: 'The grid file is not valid' },
+  'org.not_found': { status: 404, zh: '找不到该部门或单位', en: 'No such department or body' },
+  'category.not_found': { status: 404, zh: '找不到该类别', en: 'No such category' },
+  'upload.not_an_image': {
+    status: 415,
+    zh: '只能上传照片（JPG、PNG、WebP）',
+    en: 'Only photos can be uploaded (JPEG, PNG, WebP)',
+  },
+  'upload.unsupported_type': {
+    status: 415,
+    zh: '暂不支持该图片格式，请改用 JPG 照片',
+    en: 'This image format is not supported; please send a JPEG photo',
+  },
+  'upload.too_large': { status: 413, zh: '照片不能超过 10 MB', en: 'A photo may be at most 10 MB' },
+  'upload.too_many_pixels': { status: 413, zh: '照片尺寸过大', en: 'The photo has too many pixels' },
+  'upload.corrupt': {
+    status: 400,
+    zh: '照片文件已损坏，请重新拍摄',
+    en: 'The photo file is damaged; please retake it',
+  },
+  'upload.missing_file': { status: 400, zh: '请选择要上传的照片', en: 'Choose a photo to upload' },
+  'upload.not_found': { status: 404, zh: '找不到该照片', en: 'No such photo' },
+  'upload.too_many': { status: 400, zh: '最多上传 9 张照片', en: 'At most 9 photos per case' },
+  'upload.in_use': {
+    status: 409,
+    zh: '该照片已用于其他案卷',
+    en: 'This photo already belongs to another case',
+  },
+  'case.not_found': { status: 404, zh: '找不到该案卷', en: 'No such case' },
+  'case.invalid_transition': {
+    status: 409,
+    zh: '案卷当前状态不允许此操作',
+    en: 'This action is not possible in the case’s current state',
+  },
+  'case.forbidden': {
+    status: 403,
+    zh: '您无权对该案卷进行此操作',
+    en: 'You may not take this action on this case',
+  },
+  'case.missing_field': { status: 400, zh: '缺少必填内容', en: 'A required field is missing' },
+  'case.location_required': {
+    status: 400,
+    zh: '请提供位置（定位或扫描网格二维码）',
+    en: 'Give a location (GPS or a grid QR code)',
+  },
+  'case.category_mismatch': {
+    status: 400,
+    zh: '该类别不能用于此渠道',
+    en: 'This category does not belong to this channel',
+  },
+  'case.reopen_window_passed': {
+    status: 409,
+    zh: '结案已超过 7 天，不能重新办理',
+    en: 'More than 7 days have passed since closing; the case cannot be reopened',
+  },
+  'case.already_rated': { status: 409, zh: '您已评价过该案卷', en: 'You have already rated this case' },
+  'case.rating_satisfied': {
+    status: 409,
+    zh: '您已表示满意，不能重新办理',
+    en: 'You rated this case as satisfactory; it cannot be reopened',
+  },
+  'case.extension_pending': {
+    status: 409,
+    zh: '已有待审批的延期申请',
+    en: 'An extension request is already pending',
+  },
+  'case.no_extension_pending': {
+    status: 409,
+    zh: '没有待审批的延期申请',
+    en: 'No extension request is pending',
+  },
+  'case.extension_due_invalid': {
+    status: 400,
+    zh: '延期后的期限必须晚于当前期限',
+    en: 'The new due time must be later than the current one',
+  },
+  'case.merge_target_invalid': {
+    status: 409,
+    zh: '只能并入另一个未办结的案卷',
+    en: 'A case can only be merged into another open case',
+  },
+  'case.not_supervised': {
+    status: 409,
+    zh: '该案卷没有待签收的督办',
+    en: 'There is no supervision to acknowledge',
+  },
+  'case.needs_verification': {
+    status: 409,
+    zh: '该类别需要网格员现场核查后结案',
+    en: 'This category must be verified on site before closing',
+  },
+  'case.department_inactive': {
+    status: 409,
+    zh: '该部门不存在或已停用',
+    en: 'That department does not exist or is inactive',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: Record<string, unknown>,
+    status?: number,
+  ) {
+    super(ERRORS[code].en);
+    this.name = 'AppError';
+    this.status = status ?? ERRORS[code].status;
+  }
+
+  localized(locale: Locale): string {
+    const spec = ERRORS[this.code];
+    return locale === 'en' ? spec.en : spec.zh;
+  }
+}
+
+export function errorMessage(code: ErrorCode, locale: Locale): string {
+  const spec = ERRORS[code];
+  return locale === 'en' ? spec.en : spec.zh;
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

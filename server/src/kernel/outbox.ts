@@ -1,0 +1,264 @@
+// Transactional outbox. A state change writes its events with `emit(trx, …)` inside its own
+// transaction; after commit the worker delivers each event to every subscribed handler. A handler
+// runs inside a transaction that also records (event, handler) in outbox_delivery, so a handler's
+// database effects happen exactly once even if the process dies mid-way and the event is retried.
+// Several instances on PostgreSQL claim rows with FOR UPDATE SKIP LOCKED plus a lease, so an
+// instance that dies releases its claim when the lease runs out. Events with a future
+// `available_at` are timers (SLA warnings, overdue checks) and survive restarts.
+import os from 'node:os';
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database } from '../db/schema.js';
+import type { DialectName } from '../db/connect.js';
+import type { Clock } from './clock.js';
+import { newId } from './ids.js';
+
+export interface OutboxEvent<P = Record<string, unknown>> {
+  id: string;
+  topic: string;
+  payload: P;
+  createdAt: string;
+  attempts: number;
+}
+
+export type Executor = Kysely<Database> | Transaction<Database>;
+export type OutboxHandler = (event: OutboxEvent, trx: Transaction<Database>) => Promise<void>;
+
+interface Registered {
+  name: string;
+  pattern: string;
+  handler: OutboxHandler;
+}
+
+export interface OutboxOptions {
+  pollMs?: number;
+  batchSize?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+}
+
+function matches(pattern: string, topic: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return topic.startsWith(pattern.slice(0, -1));
+  return pattern === topic;
+}
+
+export class Outbox {
+  private readonly handlers: Registered[] = [];
+  private readonly workerId = `${os.hostname()}:${process.pid}:${newId()}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private stopped = true;
+  private pass: Promise<number> | null = null;
+  private nudged = false;
+  private readonly pollMs: number;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    opts: OutboxOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? 1000;
+    this.batchSize = opts.batchSize ?? 100;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.maxAttempts = opts.maxAttempts ?? 20;
+  }
+
+  /** Subscribe a named handler to a topic ('case.dispatched'), a prefix ('case.*') or everything ('*'). */
+  on(pattern: string, name: string, handler: OutboxHandler): void {
+    if (this.handlers.some((h) => h.name === name))
+      throw new Error(`outbox handler ${name} registered twice`);
+    this.handlers.push({ name, pattern, handler });
+  }
+
+  /** Write an event in the caller's transaction. `availableAt` in the future makes it a timer. */
+  async emit(
+    trx: Executor,
+    topic: string,
+    payload: Record<string, unknown>,
+    opts: { availableAt?: Date } = {},
+  ): Promise<string> {
+    const now = this.clock.now();
+    const id = newId(now.getTime());
+    await trx
+      .insertInto('outbox')
+      .values({
+        id,
+        topic,
+        payload: JSON.stringify(payload),
+        created_at: now.toISOString(),
+        available_at: (opts.availableAt ?? now).toISOString(),
+        last_error: null,
+        locked_by: null,
+        locked_until: null,
+        processed_at: null,
+      })
+      .execute();
+    return id;
+  }
+
+  /** Ask the worker to look for new events soon (call after a commit that emitted events). */
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.nudged) return;
+    this.nudged = true;
+    setImmediate(() => {
+      this.nudged = false;
+      void this.runPass();
+    });
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const tick = async () => {
+      await this.runPass();
+      if (!this.stopped) this.timer = setTimeout(tick, this.pollMs);
+    };
+    this.timer = setTimeout(tick, 10);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pass) await this.pass.catch(() => 0);
+  }
+
+  /** Process every event that is due now, until none is left (tests, CLI). Returns events processed. */
+  async drain(maxRounds = 100): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      if (this.pass) await this.pass.catch(() => 0);
+      const n = await this.processBatch();
+      total += n;
+      if (n === 0) break;
+    }
+    return total;
+  }
+
+  private async runPass(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    this.pass = (async () => {
+      let total = 0;
+      try {
+        for (;;) {
+          const n = await this.processBatch();
+          total += n;
+          if (n < this.batchSize || this.stopped) break;
+        }
+      } catch (err) {
+        this.log.error({ err }, 'outbox pass failed');
+      }
+      return total;
+    })();
+    try {
+      return await this.pass;
+    } finally {
+      this.running = false;
+      this.pass = null;
+    }
+  }
+
+  private async claim(): Promise<OutboxEvent[]> {
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + this.leaseMs).toISOString();
+    const rows = await this.db.transaction().execute(async (trx) => {
+      let due = trx
+        .selectFrom('outbox')
+        .select('id')
+        .where('processed_at', 'is', null)
+        .where('available_at', '<=', nowIso)
+        .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', nowIso)]))
+        .orderBy('available_at')
+        .orderBy('id')
+        .limit(this.batchSize);
+      if (this.dialect === 'postgres') due = due.forUpdate().skipLocked();
+      const ids = (await due.execute()).map((r) => r.id);
+      if (ids.length === 0) return [];
+      return trx
+        .updateTable('outbox')
+        .set({ locked_by: this.workerId, locked_until: leaseUntil })
+        .where('id', 'in', ids)
+        .returning(['id', 'topic', 'payload', 'created_at', 'attempts'])
+        .execute();
+    });
+    return rows
+      .map((r) => ({
+        id: r.id,
+        topic: r.topic,
+        payload: JSON.parse(r.payload) as Record<string, unknown>,
+        createdAt: r.created_at,
+        attempts: r.attempts,
+      }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  private async processBatch(): Promise<number> {
+    const events = await this.claim();
+    for (const event of events) await this.deliver(event);
+    return events.length;
+  }
+
+  private async deliver(event: OutboxEvent): Promise<void> {
+    const handlers = this.handlers.filter((h) => matches(h.pattern, event.topic));
+    let failure: unknown = null;
+    for (const h of handlers) {
+      try {
+        await this.db.transaction().execute(async (trx) => {
+          const done = await trx
+            .selectFrom('outbox_delivery')
+            .select('handler')
+            .where('event_id', '=', event.id)
+            .where('handler', '=', h.name)
+            .executeTakeFirst();
+          if (done) return;
+          await h.handler(event, trx);
+          await trx
+            .insertInto('outbox_delivery')
+            .values({ event_id: event.id, handler: h.name, delivered_at: this.clock.now().toISOString() })
+            .execute();
+        });
+      } catch (err) {
+        failure = err;
+        this.log.warn({ err, event: event.id, topic: event.topic, handler: h.name }, 'outbox handler failed');
+      }
+    }
+    const now = this.clock.now();
+    if (failure === null) {
+      await this.db
+        .updateTable('outbox')
+        .set({ processed_at: now.toISOString(), locked_by: null, locked_until: null })
+        .where('id', '=', event.id)
+        .execute();
+      return;
+    }
+    const attempts = event.attempts + 1;
+    const giveUp = attempts >= this.maxAttempts;
+    const backoffMs = Math.min(60 * 60_000, 1000 * 2 ** Math.min(attempts, 12));
+    await this.db
+      .updateTable('outbox')
+      .set({
+        attempts,
+        last_error: String(failure instanceof Error ? (failure.stack ?? failure.message) : failure).slice(
+          0,
+          4000,
+        ),
+        available_at: new Date(now.getTime() + backoffMs).toISOString(),
+        locked_by: null,
+        locked_until: null,
+        ...(giveUp ? { processed_at: now.toISOString() } : {}),
+      })
+      .where('id', '=', event.id)
+      .execute();
+    if (giveUp)
+      this.log.error({ event: event.id, topic: event.topic }, 'outbox event dead after max attempts');
+  }
+}

@@ -1,0 +1,263 @@
+// The only file with SQL for cases, their timeline, clocks and links.
+import { sql } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { CaseClockTable, CaseEventTable, CaseRecordTable, Database } from '../../db/schema.js';
+import type { Executor } from '../../kernel/outbox.js';
+
+export type CaseRow = Selectable<CaseRecordTable>;
+export type CaseEventRow = Selectable<CaseEventTable>;
+export type CaseClockRow = Selectable<CaseClockTable>;
+
+export interface CaseListFilter {
+  states?: string[];
+  categoryIds?: string[];
+  communityId?: string;
+  gridId?: string;
+  departmentId?: string;
+  channel?: string;
+  overdue?: boolean;
+  supervised?: boolean;
+  outsideArea?: boolean;
+  q?: string;
+  from?: string;
+  to?: string;
+  /** Scope limits from the actor's role. */
+  scopeDepartmentId?: string;
+  scopeGridWorkerId?: string;
+  reporterResidentId?: string;
+}
+
+export class CasesRepo {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  byId(id: string, executor: Executor = this.db) {
+    return executor.selectFrom('case_record').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  byNumber(number: string) {
+    return this.db.selectFrom('case_record').selectAll().where('number', '=', number).executeTakeFirst();
+  }
+
+  async nextNumber(trx: Executor, day: string): Promise<number> {
+    const row = await trx
+      .insertInto('case_counter')
+      .values({ day, value: 1 })
+      .onConflict((oc) => oc.column('day').doUpdateSet({ value: sql`case_counter.value + 1` }))
+      .returning('value')
+      .executeTakeFirstOrThrow();
+    return row.value;
+  }
+
+  insert(trx: Executor, row: Insertable<CaseRecordTable>) {
+    return trx.insertInto('case_record').values(row).execute();
+  }
+
+  /** Optimistic update: succeeds only if nobody changed the case since `version` was read. */
+  async update(
+    trx: Executor,
+    id: string,
+    version: number,
+    patch: Updateable<CaseRecordTable>,
+  ): Promise<boolean> {
+    const res = await trx
+      .updateTable('case_record')
+      .set({ ...patch, version: version + 1 })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  insertEvent(trx: Executor, row: Insertable<CaseEventTable>) {
+    return trx.insertInto('case_event').values(row).execute();
+  }
+
+  events(caseId: string, publicOnly: boolean, executor: Executor = this.db) {
+    let q = executor.selectFrom('case_event').selectAll().where('case_id', '=', caseId);
+    if (publicOnly) q = q.where('visibility', '=', 'public');
+    return q.orderBy('id').execute();
+  }
+
+  insertClock(trx: Executor, row: Insertable<CaseClockTable>) {
+    return trx.insertInto('case_clock').values(row).execute();
+  }
+
+  runningClocks(trx: Executor, caseId: string) {
+    return trx
+      .selectFrom('case_clock')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .where('stopped_at', 'is', null)
+      .execute();
+  }
+
+  clocks(caseId: string) {
+    return this.db.selectFrom('case_clock').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+  }
+
+  clockById(trx: Executor, id: string) {
+    return trx.selectFrom('case_clock').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  updateClock(trx: Executor, id: string, patch: Updateable<CaseClockTable>) {
+    return trx.updateTable('case_clock').set(patch).where('id', '=', id).execute();
+  }
+
+  /** Open cases of a category near a point in a time window (for possible-duplicate links). */
+  nearbyOpen(
+    trx: Executor,
+    opts: {
+      categoryId: string;
+      since: string;
+      lat: number;
+      lng: number;
+      dLat: number;
+      dLng: number;
+      excludeId: string;
+    },
+  ) {
+    return trx
+      .selectFrom('case_record')
+      .select(['id', 'lat', 'lng'])
+      .where('category_id', '=', opts.categoryId)
+      .where('created_at', '>=', opts.since)
+      .where('state', 'in', [
+        'submitted',
+        'accepted',
+        'dispatched',
+        'signed',
+        'in_progress',
+        'replied',
+        'escalated',
+      ])
+      .where('lat', '>=', opts.lat - opts.dLat)
+      .where('lat', '<=', opts.lat + opts.dLat)
+      .where('lng', '>=', opts.lng - opts.dLng)
+      .where('lng', '<=', opts.lng + opts.dLng)
+      .where('id', '!=', opts.excludeId)
+      .limit(20)
+      .execute();
+  }
+
+  insertLink(trx: Executor, row: Insertable<Database['case_link']>) {
+    return trx
+      .insertInto('case_link')
+      .values(row)
+      .onConflict((oc) => oc.columns(['case_id', 'other_case_id', 'kind']).doNothing())
+      .execute();
+  }
+
+  links(caseId: string) {
+    return this.db
+      .selectFrom('case_link')
+      .innerJoin('case_record as o', (j) =>
+        j.on((eb) =>
+          eb.or([
+            eb.and([
+              eb('case_link.case_id', '=', caseId),
+              eb('o.id', '=', eb.ref('case_link.other_case_id')),
+            ]),
+            eb.and([
+              eb('case_link.other_case_id', '=', caseId),
+              eb('o.id', '=', eb.ref('case_link.case_id')),
+            ]),
+          ]),
+        ),
+      )
+      .select([
+        'case_link.kind',
+        'case_link.distance_m',
+        'o.id',
+        'o.number',
+        'o.state',
+        'o.description',
+        'o.created_at',
+      ])
+      .where((eb) =>
+        eb.or([eb('case_link.case_id', '=', caseId), eb('case_link.other_case_id', '=', caseId)]),
+      )
+      .execute();
+  }
+
+  mergedInto(masterId: string, executor: Executor = this.db) {
+    return executor
+      .selectFrom('case_record')
+      .select(['id', 'number', 'reporter_resident_id', 'created_at'])
+      .where('master_case_id', '=', masterId)
+      .execute();
+  }
+
+  async residentFollows(caseId: string, residentId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('case_record')
+      .select('id')
+      .where('master_case_id', '=', caseId)
+      .where('reporter_resident_id', '=', residentId)
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  private filtered(f: CaseListFilter) {
+    let q = this.db.selectFrom('case_record');
+    if (f.states?.length) q = q.where('state', 'in', f.states);
+    if (f.categoryIds?.length) q = q.where('category_id', 'in', f.categoryIds);
+    if (f.communityId) q = q.where('community_id', '=', f.communityId);
+    if (f.gridId) q = q.where('grid_id', '=', f.gridId);
+    if (f.departmentId) q = q.where('department_id', '=', f.departmentId);
+    if (f.channel) q = q.where('channel', '=', f.channel);
+    if (f.overdue !== undefined) q = q.where('overdue', '=', f.overdue ? 1 : 0);
+    if (f.supervised !== undefined) q = q.where('supervised', '=', f.supervised ? 1 : 0);
+    if (f.outsideArea !== undefined) q = q.where('outside_area', '=', f.outsideArea ? 1 : 0);
+    if (f.from) q = q.where('created_at', '>=', f.from);
+    if (f.to) q = q.where('created_at', '<', f.to);
+    if (f.q) {
+      const like = `%${f.q.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
+      q = q.where((eb) =>
+        eb.or([eb('number', 'like', like), eb('description', 'like', like), eb('title', 'like', like)]),
+      );
+    }
+    if (f.scopeDepartmentId) q = q.where('department_id', '=', f.scopeDepartmentId);
+    if (f.scopeGridWorkerId) {
+      const worker = f.scopeGridWorkerId;
+      q = q.where('grid_id', 'in', (eb) =>
+        eb.selectFrom('grid').select('grid.id').where('grid.worker_staff_id', '=', worker),
+      );
+    }
+    if (f.reporterResidentId) q = q.where('reporter_resident_id', '=', f.reporterResidentId);
+    return q;
+  }
+
+  async list(
+    f: CaseListFilter,
+    page: { offset: number; limit: number; sort: 'newest' | 'oldest' | 'urgency' },
+  ) {
+    const base = this.filtered(f);
+    const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    let q = base.selectAll();
+    if (page.sort === 'urgency')
+      q = q.orderBy('overdue', 'desc').orderBy('supervised', 'desc').orderBy('created_at', 'asc');
+    else q = q.orderBy('created_at', page.sort === 'oldest' ? 'asc' : 'desc');
+    const items = await q.orderBy('id').offset(page.offset).limit(page.limit).execute();
+    return { total: Number(n), items };
+  }
+
+  runningClocksFor(caseIds: readonly string[], executor: Executor = this.db) {
+    if (caseIds.length === 0) return Promise.resolve([] as CaseClockRow[]);
+    return executor
+      .selectFrom('case_clock')
+      .selectAll()
+      .where('case_id', 'in', [...caseIds])
+      .where('stopped_at', 'is', null)
+      .execute();
+  }
+
+  publicBoard(page: { offset: number; limit: number; communityId?: string; state?: string }) {
+    let q = this.db
+      .selectFrom('case_record')
+      .where('state', 'not in', ['rejected', 'merged'])
+      .where('channel', 'in', ['snap', 'hotline', 'patrol', 'wechat', 'open311', 'webhook']);
+    if (page.communityId) q = q.where('community_id', '=', page.communityId);
+    if (page.state) q = q.where('state', '=', page.state);
+    return q;
+  }
+}

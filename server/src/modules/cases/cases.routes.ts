@@ -1,0 +1,246 @@
+// /api/cases, /api/me/cases and /api/public/*: schema → who → service → response.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { CASE_ACTIONS, CASE_STATES, CHANNELS } from '@jiedao/contracts';
+import { validIdempotencyKey } from '../../kernel/idempotency.js';
+import { requireResident, requireSignedIn, requireStaff } from '../../kernel/http.js';
+import type { CasesService } from './cases.service.js';
+
+const idParam = z.object({ id: z.string().min(1).max(64) });
+const pageQuery = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+};
+const csv = (values: readonly string[]) =>
+  z
+    .string()
+    .max(400)
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .refine((arr) => arr.every((x) => values.includes(x)), { message: 'unknown value' });
+
+export const submitBody = z.object({
+  channel: z.enum(CHANNELS).default('snap'),
+  categoryId: z.string().min(1).max(64).describe('category id or code'),
+  title: z.string().max(60).optional(),
+  description: z.string().trim().min(2).max(2000),
+  location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
+  gridToken: z.string().max(64).optional(),
+  address: z.string().max(200).optional(),
+  photoIds: z.array(z.string().max(64)).max(9).optional(),
+  anonymous: z.boolean().optional(),
+  contactPhone: z.string().max(20).optional(),
+});
+
+const transitionBody = z.object({
+  action: z.enum(CASE_ACTIONS),
+  reason: z.string().max(1000).optional(),
+  departmentId: z.string().max(64).optional(),
+  externalBodyId: z.string().max(64).optional(),
+  explanation: z.string().max(2000).optional(),
+  text: z.string().max(4000).optional(),
+  photoIds: z.array(z.string().max(64)).max(9).optional(),
+  dueAt: z.string().datetime({ offset: true }).optional(),
+  rating: z.number().int().min(1).max(5).optional(),
+  comment: z.string().max(1000).optional(),
+  masterCaseId: z.string().max(64).optional(),
+  message: z.string().max(1000).optional(),
+});
+
+export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/api/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary:
+          'File a case: snap report (photo + location or grid QR token), suggestion, hardship; staff: hotline, patrol',
+        description:
+          'Send an `Idempotency-Key` header to make retries safe: a retry returns the first result.',
+        body: submitBody,
+        headers: z.object({ 'idempotency-key': z.string().max(200).optional() }).passthrough(),
+      },
+    },
+    async (req, reply) => {
+      const actor = requireSignedIn(req);
+      const key = validIdempotencyKey(req.headers['idempotency-key'] as string | undefined);
+      const res = await cases.submit(actor, req.body, { idempotencyKey: key, ip: req.ip });
+      return reply.status(res.statusCode).send(res.body);
+    },
+  );
+
+  r.get(
+    '/api/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Cases in my scope (staff): filters and pages',
+        querystring: z.object({
+          state: csv(CASE_STATES).optional(),
+          category: z.string().max(400).optional(),
+          community: z.string().max(64).optional(),
+          grid: z.string().max(64).optional(),
+          department: z.string().max(64).optional(),
+          channel: z.enum(CHANNELS).optional(),
+          overdue: z.enum(['0', '1']).optional(),
+          supervised: z.enum(['0', '1']).optional(),
+          outsideArea: z.enum(['0', '1']).optional(),
+          q: z.string().max(60).optional(),
+          from: z.string().datetime({ offset: true }).optional(),
+          to: z.string().datetime({ offset: true }).optional(),
+          sort: z.enum(['newest', 'oldest', 'urgency']).default('newest'),
+          ...pageQuery,
+        }),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      const q = req.query;
+      const res = await cases.listForStaff(
+        actor,
+        req.locale,
+        {
+          ...(q.state ? { states: q.state } : {}),
+          ...(q.category ? { categoryIds: q.category.split(',') } : {}),
+          ...(q.community ? { communityId: q.community } : {}),
+          ...(q.grid ? { gridId: q.grid } : {}),
+          ...(q.department ? { departmentId: q.department } : {}),
+          ...(q.channel ? { channel: q.channel } : {}),
+          ...(q.overdue ? { overdue: q.overdue === '1' } : {}),
+          ...(q.supervised ? { supervised: q.supervised === '1' } : {}),
+          ...(q.outsideArea ? { outsideArea: q.outsideArea === '1' } : {}),
+          ...(q.q ? { q: q.q } : {}),
+          ...(q.from ? { from: new Date(q.from).toISOString() } : {}),
+          ...(q.to ? { to: new Date(q.to).toISOString() } : {}),
+        },
+        { offset: (q.page - 1) * q.pageSize, limit: q.pageSize, sort: q.sort },
+      );
+      return { ...res, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  r.get(
+    '/api/me/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'My cases (resident), newest first',
+        querystring: z.object({ state: csv(CASE_STATES).optional(), ...pageQuery }),
+      },
+    },
+    async (req) => {
+      const actor = requireResident(req);
+      const q = req.query;
+      const res = await cases.listMine(actor.id, req.locale, {
+        offset: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+        ...(q.state ? { states: q.state } : {}),
+      });
+      return { ...res, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  r.get(
+    '/api/cases/:id',
+    { schema: { tags: ['cases'], summary: 'One case as the caller may see it', params: idParam } },
+    async (req) => {
+      requireSignedIn(req);
+      return cases.viewFor(req.actor, req.params.id, req.locale);
+    },
+  );
+
+  r.post(
+    '/api/cases/:id/transitions',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Move a case through its lifecycle',
+        description:
+          'action: accept | reject{reason} | merge{masterCaseId} | dispatch{departmentId} | sign | start | reply{text, photoIds?} | return{reason} | request_extension{reason, dueAt} | approve_extension | deny_extension | escalate{externalBodyId, explanation} | verify | rework{reason} | close | rate{rating, comment?} | reopen{reason} | supervise{message} | acknowledge_supervision',
+        params: idParam,
+        body: transitionBody,
+      },
+    },
+    async (req) => {
+      requireSignedIn(req);
+      const { action, ...input } = req.body;
+      await cases.transition(req.actor, req.params.id, action, input, req.ip);
+      return cases.viewFor(req.actor, req.params.id, req.locale);
+    },
+  );
+
+  r.get(
+    '/api/cases/:id/reporter',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'The reporter’s unmasked contact details (staff; audited)',
+        params: idParam,
+        querystring: z.object({ reason: z.string().min(2).max(200) }),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      return cases.revealReporter(actor, req.params.id, req.query.reason, req.ip);
+    },
+  );
+
+  r.post(
+    '/api/cases/:id/photos/:uploadId/public',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Approve (or withdraw) a photo for the public board',
+        params: z.object({ id: z.string().max(64), uploadId: z.string().max(64) }),
+        body: z.object({ approved: z.boolean() }),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      return cases.approvePhoto(actor, req.params.id, req.params.uploadId, req.body.approved);
+    },
+  );
+
+  r.get(
+    '/api/public/cases',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'The public board: anonymised cases with their state and whether they were on time',
+        querystring: z.object({
+          community: z.string().max(64).optional(),
+          state: z.enum(CASE_STATES).optional(),
+          ...pageQuery,
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      return cases.publicBoard(req.locale, {
+        offset: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+        ...(q.community ? { communityId: q.community } : {}),
+        ...(q.state ? { state: q.state } : {}),
+      });
+    },
+  );
+
+  r.get(
+    '/api/public/stats',
+    {
+      schema: {
+        tags: ['public'],
+        summary: 'Public figures for the last N days',
+        querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+      },
+    },
+    async (req) => cases.publicStats(new Date(Date.now() - req.query.days * 86_400_000).toISOString()),
+  );
+}

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireStaff } from '../../kernel/http.js';
+import type { CatalogService } from './catalog.service.js';
+
+const categoryBody = z.object({
+  code: z.string().regex(/^[a-z0-9_.-]{2,40}$/),
+  parentId: z.string().max(64).nullable().optional(),
+  nameZh: z.string().min(1).max(40),
+  nameEn: z.string().min(1).max(80),
+  channel: z.enum(['snap', 'suggestion', 'hardship', 'labour', 'hotline']),
+  intakeHours: z.number().positive().max(720),
+  dispatchHours: z.number().positive().max(720),
+  signHours: z.number().positive().max(720),
+  handleDays: z.number().int().min(0).max(120),
+  verifyDays: z.number().int().min(0).max(30),
+  calendarTime: z.boolean().optional(),
+  needsVerification: z.boolean().optional(),
+  defaultDepartmentId: z.string().max(64).nullable().optional(),
+  externalBodyId: z.string().max(64).nullable().optional(),
+  beyondAuthority: z.boolean().optional(),
+  active: z.boolean().optional(),
+  sort: z.number().int().optional(),
+});
+
+export function catalogRoutes(app: FastifyInstance, catalog: CatalogService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get(
+    '/api/categories',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'The category tree residents choose from (public)',
+        querystring: z.object({ channel: z.string().max(20).optional() }),
+      },
+    },
+    async (req) => ({ items: catalog.tree(req.query.channel) }),
+  );
+  r.get(
+    '/api/admin/categories',
+    { schema: { tags: ['catalog'], summary: 'All categories with their time limits' } },
+    async (req) => {
+      requireStaff(req);
+      return { items: catalog.all() };
+    },
+  );
+  r.post(
+    '/api/admin/categories',
+    { schema: { tags: ['catalog'], summary: 'Create a category (admin)', body: categoryBody } },
+    async (req, reply) => {
+      requireStaff(req, ['admin']);
+      return reply.status(201).send(await catalog.create(req.body));
+    },
+  );
+  r.patch(
+    '/api/admin/categories/:id',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Change a category (admin)',
+        params: z.object({ id: z.string().max(64) }),
+        body: categoryBody.omit({ code: true, channel: true }).partial(),
+      },
+    },
+    async (req) => {
+      requireStaff(req, ['admin']);
+      return catalog.update(req.params.id, req.body);
+    },
+  );
+}

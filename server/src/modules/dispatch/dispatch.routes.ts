@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireStaff } from '../../kernel/http.js';
+import type { DispatchService } from './dispatch.service.js';
+
+const ruleBody = z.object({
+  name: z.string().min(1).max(80),
+  categoryId: z.string().max(64).nullable().optional(),
+  communityId: z.string().max(64).nullable().optional(),
+  gridId: z.string().max(64).nullable().optional(),
+  departmentId: z.string().max(64),
+  mode: z.enum(['auto', 'suggest']),
+  priority: z.number().int().min(-1000).max(1000).optional(),
+  active: z.boolean().optional(),
+});
+
+export function dispatchRoutes(app: FastifyInstance, dispatch: DispatchService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  r.get('/api/dispatch/rules', { schema: { tags: ['dispatch'], summary: 'Dispatch rules' } }, async (req) => {
+    requireStaff(req, ['admin', 'dispatcher', 'leader']);
+    return { items: dispatch.listRules() };
+  });
+  r.post(
+    '/api/dispatch/rules',
+    { schema: { tags: ['dispatch'], summary: 'Create a rule (admin)', body: ruleBody } },
+    async (req, reply) => {
+      requireStaff(req, ['admin']);
+      return reply.status(201).send(await dispatch.createRule(req.body));
+    },
+  );
+  r.patch(
+    '/api/dispatch/rules/:id',
+    {
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Change a rule (admin)',
+        params: z.object({ id: z.string() }),
+        body: ruleBody.partial(),
+      },
+    },
+    async (req) => {
+      requireStaff(req, ['admin']);
+      return dispatch.updateRule(req.params.id, req.body);
+    },
+  );
+  r.post(
+    '/api/dispatch/explain',
+    {
+      schema: {
+        tags: ['dispatch'],
+        summary: 'Which rule would fire for this case (rule tester)',
+        body: z.object({
+          categoryId: z.string().max(64),
+          gridId: z.string().max(64).nullable().default(null),
+          communityId: z.string().max(64).nullable().default(null),
+          channel: z.string().max(20).default('snap'),
+          text: z.string().max(2000).default(''),
+        }),
+      },
+    },
+    async (req) => {
+      requireStaff(req, ['admin', 'dispatcher', 'leader']);
+      return dispatch.explain(req.body);
+    },
+  );
+}

@@ -1,0 +1,138 @@
+// The resident's inbox (收件箱) and staff notices. Messages are written in the transaction of the
+// change they report, so a resident never misses a public step of their case.
+import type { Locale } from '@jiedao/contracts';
+import type { StaffActor } from '../../kernel/actor.js';
+import type { AppContext } from '../../kernel/context.js';
+import { AppError } from '../../kernel/errors.js';
+import { newId } from '../../kernel/ids.js';
+import type { Executor } from '../../kernel/outbox.js';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export class InboxService {
+  constructor(private readonly ctx: AppContext) {}
+
+  async notifyResident(
+    trx: Executor,
+    residentId: string,
+    msg: { kind: string; caseId?: string | null; title: Bilingual; body: Bilingual },
+  ): Promise<string> {
+    const now = this.ctx.clock.now();
+    const id = newId(now.getTime());
+    await trx
+      .insertInto('inbox_message')
+      .values({
+        id,
+        resident_id: residentId,
+        kind: msg.kind,
+        case_id: msg.caseId ?? null,
+        title_zh: msg.title.zh,
+        title_en: msg.title.en,
+        body_zh: msg.body.zh,
+        body_en: msg.body.en,
+        created_at: now.toISOString(),
+        read_at: null,
+      })
+      .execute();
+    return id;
+  }
+
+  async notifyStaff(
+    trx: Executor,
+    target: { staffId?: string | null; departmentId?: string | null },
+    msg: { kind: string; caseId?: string | null; message: Bilingual },
+  ): Promise<void> {
+    const now = this.ctx.clock.now();
+    await trx
+      .insertInto('staff_notice')
+      .values({
+        id: newId(now.getTime()),
+        staff_id: target.staffId ?? null,
+        department_id: target.departmentId ?? null,
+        kind: msg.kind,
+        case_id: msg.caseId ?? null,
+        message_zh: msg.message.zh,
+        message_en: msg.message.en,
+        created_at: now.toISOString(),
+        read_at: null,
+      })
+      .execute();
+  }
+
+  async list(
+    residentId: string,
+    locale: Locale,
+    opts: { unreadOnly: boolean; offset: number; limit: number },
+  ) {
+    let q = this.ctx.kysely.selectFrom('inbox_message').where('resident_id', '=', residentId);
+    if (opts.unreadOnly) q = q.where('read_at', 'is', null);
+    const [{ n }] = (await q.select((eb) => eb.fn.countAll<number>().as('n')).execute()) as [{ n: number }];
+    const rows = await q.selectAll().orderBy('id', 'desc').offset(opts.offset).limit(opts.limit).execute();
+    return {
+      total: Number(n),
+      unread: await this.unreadCount(residentId),
+      items: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        caseId: r.case_id,
+        title: locale === 'en' ? r.title_en : r.title_zh,
+        body: locale === 'en' ? r.body_en : r.body_zh,
+        createdAt: r.created_at,
+        read: !!r.read_at,
+      })),
+    };
+  }
+
+  async unreadCount(residentId: string): Promise<number> {
+    const { n } = await this.ctx.kysely
+      .selectFrom('inbox_message')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('resident_id', '=', residentId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  async markRead(residentId: string, id: string | 'all'): Promise<{ unread: number }> {
+    let q = this.ctx.kysely
+      .updateTable('inbox_message')
+      .set({ read_at: this.ctx.clock.now().toISOString() })
+      .where('resident_id', '=', residentId)
+      .where('read_at', 'is', null);
+    if (id !== 'all') {
+      const exists = await this.ctx.kysely
+        .selectFrom('inbox_message')
+        .select('id')
+        .where('id', '=', id)
+        .where('resident_id', '=', residentId)
+        .executeTakeFirst();
+      if (!exists) throw new AppError('request.not_found');
+      q = q.where('id', '=', id);
+    }
+    await q.execute();
+    return { unread: await this.unreadCount(residentId) };
+  }
+
+  async staffNotices(actor: StaffActor, locale: Locale, opts: { offset: number; limit: number }) {
+    const q = this.ctx.kysely.selectFrom('staff_notice').where((eb) => {
+      const ors = [eb('staff_id', '=', actor.id)];
+      if (actor.departmentId)
+        ors.push(eb.and([eb('staff_id', 'is', null), eb('department_id', '=', actor.departmentId)]));
+      return eb.or(ors);
+    });
+    const rows = await q.selectAll().orderBy('id', 'desc').offset(opts.offset).limit(opts.limit).execute();
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        caseId: r.case_id,
+        message: locale === 'en' ? r.message_en : r.message_zh,
+        createdAt: r.created_at,
+        read: !!r.read_at,
+      })),
+    };
+  }
+}

@@ -1,0 +1,290 @@
+// /api/grids, /api/communities, /api/departments and the /g/<token> entry of a grid's QR code.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Locale } from '@jiedao/contracts';
+import { AppError } from '../../kernel/errors.js';
+import { requireStaff } from '../../kernel/http.js';
+import { pick } from '../../kernel/i18n.js';
+import { assertImportOk, exportGrids, importGrids } from './org.grids-io.js';
+import type { GridInfo, OrgService } from './org.service.js';
+
+export function gridJson(g: GridInfo, locale: Locale) {
+  return {
+    id: g.id,
+    code: g.code,
+    name: pick(locale, g.nameZh, g.nameEn),
+    nameZh: g.nameZh,
+    nameEn: g.nameEn,
+    community: {
+      id: g.communityId,
+      code: g.communityCode,
+      name: pick(locale, g.communityNameZh, g.communityNameEn),
+    },
+    centroid: g.centroid,
+  };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
+}
+
+export function orgRoutes(app: FastifyInstance, org: OrgService): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/grids/locate',
+    {
+      schema: {
+        tags: ['grids'],
+        summary: 'Which grid a WGS-84 point lies in',
+        querystring: z.object({ lat: z.coerce.number(), lng: z.coerce.number() }),
+      },
+    },
+    async (req) => {
+      const { lat, lng } = req.query;
+      if (!Number.isFinite(lat) || !Number.isFinite(lng) || Math.abs(lat) > 90 || Math.abs(lng) > 180) {
+        throw new AppError('grid.invalid_coordinates');
+      }
+      const g = org.locate(lat, lng);
+      if (!g) throw new AppError('grid.outside_area');
+      return { grid: gridJson(g, req.locale) };
+    },
+  );
+
+  r.get(
+    '/api/grids/by-token/:token',
+    {
+      schema: {
+        tags: ['grids'],
+        summary: 'The grid a QR code stands for',
+        params: z.object({ token: z.string().max(64) }),
+      },
+    },
+    async (req) => {
+      const g = org.gridByToken(req.params.token);
+      if (!g) throw new AppError('grid.not_found');
+      return { grid: gridJson(g, req.locale) };
+    },
+  );
+
+  r.get(
+    '/api/grids/geojson',
+    {
+      schema: {
+        tags: ['grids'],
+        summary: 'Grid polygons as GeoJSON (for maps); optionally one community',
+        querystring: z.object({ community: z.string().max(40).optional() }),
+      },
+    },
+    async (req, reply) => {
+      const fc = await exportGrids(org.repo);
+      const features = req.query.community
+        ? fc.features.filter((f) => f.properties.community_code === req.query.community)
+        : fc.features;
+      return reply
+        .header('cache-control', 'public, max-age=300')
+        .send({ type: 'FeatureCollection', features });
+    },
+  );
+
+  r.get(
+    '/api/grids',
+    {
+      schema: {
+        tags: ['grids'],
+        summary: 'Grids (staff), paginated',
+        querystring: z.object({
+          community: z.string().max(64).optional(),
+          worker: z.string().max(64).optional(),
+          q: z.string().max(40).optional(),
+          page: z.coerce.number().int().min(1).default(1),
+          pageSize: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+      },
+    },
+    async (req) => {
+      requireStaff(req);
+      const { page, pageSize } = req.query;
+      const comm = req.query.community ? await org.repo.communityByCode(req.query.community) : undefined;
+      const res = await org.repo.listGrids({
+        ...(comm ? { communityId: comm.id } : {}),
+        ...(req.query.worker ? { workerStaffId: req.query.worker } : {}),
+        ...(req.query.q ? { q: req.query.q } : {}),
+        offset: (page - 1) * pageSize,
+        limit: pageSize,
+      });
+      return {
+        total: res.total,
+        page,
+        pageSize,
+        items: res.items.map((g) => ({
+          ...gridJson(org.grid(g.id)!, req.locale),
+          areaM2: Math.round(g.area_m2),
+          workerStaffId: g.worker_staff_id,
+        })),
+      };
+    },
+  );
+
+  r.get(
+    '/api/grids/:code',
+    { schema: { tags: ['grids'], summary: 'One grid', params: z.object({ code: z.string().max(40) }) } },
+    async (req) => {
+      const row = await org.repo.gridByCode(req.params.code);
+      const g = org.gridByCode(req.params.code);
+      if (!row || !g) throw new AppError('grid.not_found');
+      const staff = req.actor.kind === 'staff';
+      return {
+        grid: {
+          ...gridJson(g, req.locale),
+          geometry: JSON.parse(row.geometry) as unknown,
+          areaM2: Math.round(row.area_m2),
+          ...(staff ? { workerStaffId: row.worker_staff_id, qrUrl: org.publicGridUrl(row.qr_token) } : {}),
+        },
+      };
+    },
+  );
+
+  for (const format of ['png', 'svg'] as const) {
+    r.get(
+      `/api/grids/:code/qr.${format}`,
+      {
+        schema: {
+          tags: ['grids'],
+          summary: `The grid's QR code as ${format.toUpperCase()} (staff); it encodes <PUBLIC_URL>/g/<token>`,
+          params: z.object({ code: z.string().max(40) }),
+          querystring: z.object({ size: z.coerce.number().int().min(128).max(2048).default(512) }),
+        },
+      },
+      async (req, reply) => {
+        requireStaff(req);
+        const out = await org.gridQr(req.params.code, format, req.query.size);
+        return reply
+          .header('content-type', format === 'png' ? 'image/png' : 'image/svg+xml')
+          .header('content-disposition', `inline; filename="${req.params.code}.${format}"`)
+          .send(out);
+      },
+    );
+  }
+
+  r.post(
+    '/api/grids/:code/qr-token',
+    {
+      schema: {
+        tags: ['grids'],
+        summary: 'Issue a new QR token (old posters stop working) — admin',
+        params: z.object({ code: z.string().max(40) }),
+      },
+    },
+    async (req) => {
+      requireStaff(req, ['admin']);
+      const token = await org.regenerateQrToken(req.params.code);
+      return { url: org.publicGridUrl(token) };
+    },
+  );
+
+  r.patch(
+    '/api/grids/:code',
+    {
+      schema: {
+        tags: ['grids'],
+        summary: 'Assign the grid worker (admin)',
+        params: z.object({ code: z.string().max(40) }),
+        body: z.object({ workerStaffId: z.string().max(64).nullable() }),
+      },
+    },
+    async (req) => {
+      requireStaff(req, ['admin']);
+      await org.assignWorker(req.params.code, req.body.workerStaffId);
+      return {
+        grid: gridJson(org.gridByCode(req.params.code)!, req.locale),
+        workerStaffId: req.body.workerStaffId,
+      };
+    },
+  );
+
+  r.post(
+    '/api/grids/import',
+    {
+      bodyLimit: 50 * 1024 * 1024,
+      schema: {
+        tags: ['grids'],
+        summary: 'Import grids from a GeoJSON FeatureCollection (admin); ?dryRun=1 previews the changes',
+        querystring: z.object({ dryRun: z.enum(['0', '1']).default('1') }),
+      },
+    },
+    async (req) => {
+      requireStaff(req, ['admin']);
+      const report = await importGrids(org.ctxForIo(), org.repo, req.body, req.query.dryRun === '1');
+      assertImportOk(report);
+      if (!report.dryRun) await org.gridsChanged();
+      return report;
+    },
+  );
+
+  r.get(
+    '/api/grids/export.geojson',
+    { schema: { tags: ['grids'], summary: 'Export every grid as GeoJSON (staff)' } },
+    async (req, reply) => {
+      requireStaff(req);
+      return reply
+        .header('content-disposition', 'attachment; filename="grids.geojson"')
+        .send(await exportGrids(org.repo));
+    },
+  );
+
+  r.get('/api/communities', { schema: { tags: ['grids'], summary: 'Communities (社区)' } }, async (req) => {
+    const list = await org.repo.listCommunities();
+    return {
+      items: list.map((c) => ({ id: c.id, code: c.code, name: pick(req.locale, c.name_zh, c.name_en) })),
+    };
+  });
+
+  r.get(
+    '/api/departments',
+    {
+      schema: {
+        tags: ['org'],
+        summary: 'Departments and external bodies',
+        querystring: z.object({ kind: z.enum(['internal', 'external']).optional() }),
+      },
+    },
+    async (req) => {
+      const list = await org.repo.listDepartments(req.query.kind);
+      const staff = req.actor.kind === 'staff';
+      return {
+        items: list
+          .filter((d) => d.active || staff)
+          .map((d) => ({
+            id: d.id,
+            code: d.code,
+            kind: d.kind,
+            name: pick(req.locale, d.name_zh, d.name_en),
+            ...(staff
+              ? { active: !!d.active, supervisorStaffId: d.supervisor_staff_id, phone: d.phone }
+              : {}),
+          })),
+      };
+    },
+  );
+
+  // The URL printed in every grid's QR code. The resident app (a later issue) takes over this
+  // route; until then a small page confirms the grid and points to the API.
+  r.get(
+    '/g/:token',
+    { schema: { hide: true, params: z.object({ token: z.string().max(64) }) } },
+    async (req, reply) => {
+      const g = org.gridByToken(req.params.token);
+      const title = g ? `${g.communityNameZh} · ${g.nameZh}（${g.code}）` : '二维码已失效';
+      const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;padding:24px;font-size:18px"><h1 style="font-size:22px">${escapeHtml(title)}</h1><p>${g ? '您扫描的是本网格的二维码。随手拍反映问题时会自动定位到该网格。' : '该二维码已失效，请扫描最新张贴的二维码。'}</p></body></html>`;
+      return reply
+        .status(g ? 200 : 404)
+        .header('content-type', 'text/html; charset=utf-8')
+        .send(html);
+    },
+  );
+}

@@ -1,0 +1,160 @@
+// Organisation and grids: the subdistrict's communities, its grids (with their polygons, QR
+// tokens and grid workers) and the departments and external bodies cases go to.
+import QRCode from 'qrcode';
+import type { AppContext } from '../../kernel/context.js';
+import { AppError } from '../../kernel/errors.js';
+import { newId, newToken } from '../../kernel/ids.js';
+import { GridIndex } from './geo/grid-index.js';
+import type { OrgRepo } from './org.repo.js';
+
+export interface GridInfo {
+  id: string;
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  communityId: string;
+  communityCode: string;
+  communityNameZh: string;
+  communityNameEn: string;
+  workerStaffId: string | null;
+  centroid: { lat: number; lng: number };
+}
+
+export const GRIDS_CHANGED = 'org.grids_changed';
+
+export class OrgService {
+  private index = new GridIndex<string>([]);
+  private byId = new Map<string, GridInfo>();
+  private byCode = new Map<string, GridInfo>();
+  private byToken = new Map<string, GridInfo>();
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    readonly repo: OrgRepo,
+  ) {}
+
+  async init(): Promise<void> {
+    await this.reloadGrids();
+    this.unsubscribe = this.ctx.bus.subscribe(GRIDS_CHANGED, () => {
+      this.reloadGrids().catch((err) => this.ctx.log.error({ err }, 'grid reload failed'));
+    });
+  }
+
+  close(): void {
+    this.unsubscribe?.();
+  }
+
+  /** Rebuild the in-memory spatial index and lookup maps from the database. */
+  async reloadGrids(): Promise<void> {
+    const [communities, grids] = await Promise.all([this.repo.listCommunities(), this.repo.allGrids()]);
+    const comm = new Map(communities.map((c) => [c.id, c]));
+    const byId = new Map<string, GridInfo>();
+    const byCode = new Map<string, GridInfo>();
+    const byToken = new Map<string, GridInfo>();
+    const items = [];
+    for (const g of grids) {
+      const c = comm.get(g.community_id);
+      const info: GridInfo = {
+        id: g.id,
+        code: g.code,
+        nameZh: g.name_zh,
+        nameEn: g.name_en,
+        communityId: g.community_id,
+        communityCode: c?.code ?? '',
+        communityNameZh: c?.name_zh ?? '',
+        communityNameEn: c?.name_en ?? '',
+        workerStaffId: g.worker_staff_id,
+        centroid: { lat: g.centroid_lat, lng: g.centroid_lng },
+      };
+      byId.set(g.id, info);
+      byCode.set(g.code, info);
+      byToken.set(g.qr_token, info);
+      items.push({ id: g.id, geometry: JSON.parse(g.geometry) });
+    }
+    this.index = new GridIndex<string>(items);
+    this.byId = byId;
+    this.byCode = byCode;
+    this.byToken = byToken;
+  }
+
+  /** Tell every instance (this one included) that grids changed. */
+  async gridsChanged(): Promise<void> {
+    if (this.ctx.bus.kind === 'memory') await this.reloadGrids();
+    else await this.ctx.bus.publish(GRIDS_CHANGED, { at: this.ctx.clock.now().toISOString() });
+  }
+
+  locate(lat: number, lng: number): GridInfo | null {
+    const id = this.index.locate(lat, lng);
+    return id === null ? null : (this.byId.get(id) ?? null);
+  }
+
+  grid(id: string | null | undefined): GridInfo | null {
+    return id ? (this.byId.get(id) ?? null) : null;
+  }
+
+  gridByCode(code: string): GridInfo | null {
+    return this.byCode.get(code) ?? null;
+  }
+
+  gridByToken(token: string): GridInfo | null {
+    return this.byToken.get(token) ?? null;
+  }
+
+  gridCount(): number {
+    return this.byId.size;
+  }
+
+  publicGridUrl(token: string): string {
+    return `${this.ctx.config.publicUrl}/g/${token}`;
+  }
+
+  async gridQr(code: string, format: 'png' | 'svg', size = 512): Promise<Buffer | string> {
+    const row = await this.repo.gridByCode(code);
+    if (!row) throw new AppError('grid.not_found');
+    const url = this.publicGridUrl(row.qr_token);
+    const opts = { errorCorrectionLevel: 'M' as const, margin: 2, width: size };
+    return format === 'png'
+      ? QRCode.toBuffer(url, { ...opts, type: 'png' })
+      : QRCode.toString(url, { ...opts, type: 'svg' });
+  }
+
+  async regenerateQrToken(code: string): Promise<string> {
+    const row = await this.repo.gridByCode(code);
+    if (!row) throw new AppError('grid.not_found');
+    const token = newToken(18);
+    await this.ctx.kysely
+      .updateTable('grid')
+      .set({ qr_token: token, updated_at: this.ctx.clock.now().toISOString() })
+      .where('id', '=', row.id)
+      .execute();
+    await this.gridsChanged();
+    return token;
+  }
+
+  async assignWorker(code: string, staffId: string | null): Promise<void> {
+    const g = this.gridByCode(code);
+    if (!g) throw new AppError('grid.not_found');
+    await this.repo.setGridWorker(g.id, staffId, this.ctx.clock.now().toISOString());
+    await this.gridsChanged();
+  }
+
+  async department(id: string) {
+    const d = await this.repo.departmentById(id);
+    if (!d) throw new AppError('org.not_found');
+    return d;
+  }
+
+  /** The context the grid import/export helpers run with. */
+  ctxForIo(): AppContext {
+    return this.ctx;
+  }
+
+  newGridToken(): string {
+    return newToken(18);
+  }
+
+  newId(): string {
+    return newId(this.ctx.clock.now().getTime());
+  }
+}
