@@ -92,7 +92,7 @@ export async function buildContext(opts: BuildOptions): Promise<AppContext> {
   let bus: Bus = new MemoryBus();
   let limiterRedis: Redis | undefined;
   if (config.redisUrl) {
-    bus = new RedisBus(config.redisUrl, log);
+    bus = new RedisBus(config.redisUrl, log, config.redisPrefix);
     limiterRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   }
   const calendar = new DbCalendarHolder(db.kysely, config.officeHours, bus);
@@ -105,7 +105,12 @@ export async function buildContext(opts: BuildOptions): Promise<AppContext> {
     log,
     outbox: new Outbox(db.kysely, db.dialect, clock, log, { pollMs: config.outboxPollMs }),
     bus,
-    limiter: new RateLimiter(config.rateLimitFactor, limiterRedis, () => clock.now().getTime()),
+    limiter: new RateLimiter(
+      config.rateLimitFactor,
+      limiterRedis,
+      () => clock.now().getTime(),
+      config.redisPrefix,
+    ),
     pii: new Pii(loadMasterKey(config.dataKey, config.dataDir)),
     calendar,
     sms: opts.sms ?? createSmsSender(config.smsProvider, config.dataDir),
@@ -154,7 +159,6 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
 
   const app = Fastify({
     loggerInstance: ctx.log,
-    disableRequestLogging: config.env === 'test',
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     genReqId: () => Math.random().toString(36).slice(2, 12),

@@ -44,7 +44,11 @@ async function main(argv: string[]): Promise<number> {
       const services = await buildServices(ctx);
       const n = arg(args, '--cases');
       const report = await seedDemo(ctx, services, { clock, ...(n ? { cases: Number(n) } : {}) });
-      console.log(report.skipped ? 'the database already holds a subdistrict; nothing seeded' : JSON.stringify(report, null, 2));
+      console.log(
+        report.skipped
+          ? 'the database already holds a subdistrict; nothing seeded'
+          : JSON.stringify(report, null, 2),
+      );
       await ctx.outbox.drain();
       await ctx.db.close();
       return 0;
@@ -59,7 +63,13 @@ async function main(argv: string[]): Promise<number> {
       const services = await buildServices(ctx);
       const s = await services.identity.createStaff(
         { kind: 'system', name: 'cli' },
-        { username, password, displayName: name.join(' ') || username, role: 'admin', mustChangePassword: false },
+        {
+          username,
+          password,
+          displayName: name.join(' ') || username,
+          role: 'admin',
+          mustChangePassword: false,
+        },
       );
       console.log(`created admin ${s.username} (${s.id})`);
       await ctx.db.close();
@@ -75,8 +85,10 @@ async function main(argv: string[]): Promise<number> {
       const services = await buildServices(ctx);
       const geojson = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
       const report = await importGrids(ctx, services.org.repo, geojson, !args.includes('--apply'));
-      for (const e of report.errors) console.log(`error   ${e.code}${e.gridCode ? ` [${e.gridCode}]` : ''}: ${e.message}`);
-      for (const w of report.warnings) console.log(`warning ${w.code}${w.gridCode ? ` [${w.gridCode}]` : ''}: ${w.message}`);
+      for (const e of report.errors)
+        console.log(`error   ${e.code}${e.gridCode ? ` [${e.gridCode}]` : ''}: ${e.message}`);
+      for (const w of report.warnings)
+        console.log(`warning ${w.code}${w.gridCode ? ` [${w.gridCode}]` : ''}: ${w.message}`);
       console.log(
         `${report.ok ? 'valid' : 'INVALID'}: ${report.created.length} new, ${report.updated.length} changed, ${report.unchanged.length} unchanged grids` +
           (report.newCommunities.length ? `; new communities: ${report.newCommunities.join(', ')}` : '') +

@@ -78,6 +78,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  REDIS_PREFIX: z.string().default('jiedao:'),
   DATA_KEY: z.string().optional(),
   RATE_LIMIT_FACTOR: z.coerce.number().min(0).default(1),
   SMS_PROVIDER: z.enum(['log']).default('log'),
@@ -99,6 +100,7 @@ export type AppConfig = z.infer<typeof fileSchema> & {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  redisPrefix: string;
   dataKey: string | undefined;
   rateLimitFactor: number;
   smsProvider: 'log';
@@ -125,6 +127,7 @@ export function loadConfig(
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL || undefined,
     redisUrl: e.REDIS_URL || undefined,
+    redisPrefix: e.REDIS_PREFIX,
     dataKey: e.DATA_KEY,
     rateLimitFactor: e.RATE_LIMIT_FACTOR,
     smsProvider: e.SMS_PROVIDER,

@@ -37,10 +37,13 @@ class MemoryStore implements Store {
 }
 
 class RedisStore implements Store {
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
   async incr(key: string, windowMs: number, nowMs: number) {
     const windowStart = Math.floor(nowMs / windowMs) * windowMs;
-    const k = `jiedao:rl:${key}:${windowStart}`;
+    const k = `${this.prefix}rl:${key}:${windowStart}`;
     const res = await this.redis
       .multi()
       .incr(k)
@@ -50,7 +53,7 @@ class RedisStore implements Store {
     return { count, resetAt: windowStart + windowMs };
   }
   async reset(key: string) {
-    const keys = await this.redis.keys(`jiedao:rl:${key}:*`);
+    const keys = await this.redis.keys(`${this.prefix}rl:${key}:*`);
     if (keys.length) await this.redis.del(...keys);
   }
 }
@@ -61,8 +64,9 @@ export class RateLimiter {
     readonly factor: number,
     redis?: Redis,
     private readonly now: () => number = Date.now,
+    redisPrefix = 'jiedao:',
   ) {
-    this.store = redis ? new RedisStore(redis) : new MemoryStore();
+    this.store = redis ? new RedisStore(redis, redisPrefix) : new MemoryStore();
   }
 
   get enabled(): boolean {

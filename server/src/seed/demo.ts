@@ -3,7 +3,7 @@
 // account per role, residents, and a few hundred past cases replayed through the real services
 // over the last 90 days, so every state, timeline and figure is genuine.
 import type { Actor, StaffActor } from '../kernel/actor.js';
-import type { Clock , SwitchableClock } from '../kernel/clock.js';
+import type { Clock, SwitchableClock } from '../kernel/clock.js';
 import { ManualClock } from '../kernel/clock.js';
 import type { AppContext } from '../kernel/context.js';
 import { newId } from '../kernel/ids.js';

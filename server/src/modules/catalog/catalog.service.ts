@@ -101,8 +101,8 @@ export class CatalogService {
   }
 
   private async changed() {
-    if (this.ctx.bus.kind === 'memory') await this.reload();
-    else await this.ctx.bus.publish(CATEGORIES_CHANGED, {});
+    await this.reload();
+    if (this.ctx.bus.kind !== 'memory') await this.ctx.bus.publish(CATEGORIES_CHANGED, {});
   }
 
   get(id: string): Category {

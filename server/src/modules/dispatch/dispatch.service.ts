@@ -150,8 +150,8 @@ export class DispatchService {
   }
 
   private async changed() {
-    if (this.ctx.bus.kind === 'memory') await this.reload();
-    else await this.ctx.bus.publish(RULES_CHANGED, {});
+    await this.reload();
+    if (this.ctx.bus.kind !== 'memory') await this.ctx.bus.publish(RULES_CHANGED, {});
   }
 
   async suggest(input: DispatchInput): Promise<DispatchSuggestion | null> {

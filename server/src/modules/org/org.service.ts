@@ -80,8 +80,9 @@ export class OrgService {
 
   /** Tell every instance (this one included) that grids changed. */
   async gridsChanged(): Promise<void> {
-    if (this.ctx.bus.kind === 'memory') await this.reloadGrids();
-    else await this.ctx.bus.publish(GRIDS_CHANGED, { at: this.ctx.clock.now().toISOString() });
+    await this.reloadGrids();
+    if (this.ctx.bus.kind !== 'memory')
+      await this.ctx.bus.publish(GRIDS_CHANGED, { at: this.ctx.clock.now().toISOString() });
   }
 
   locate(lat: number, lng: number): GridInfo | null {

@@ -121,6 +121,6 @@ export function platformRoutes(app: FastifyInstance, ctx: AppContext, audit: Aud
 }
 
 async function changed(ctx: AppContext) {
-  if (ctx.bus.kind === 'memory') await ctx.calendar.reload();
-  else await ctx.bus.publish(CALENDAR_CHANGED, {});
+  await ctx.calendar.reload();
+  if (ctx.bus.kind !== 'memory') await ctx.bus.publish(CALENDAR_CHANGED, {});
 }
