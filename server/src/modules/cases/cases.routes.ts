@@ -171,8 +171,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
     async (req) => {
       requireSignedIn(req);
       const { action, ...input } = req.body;
-      await cases.transition(req.actor, req.params.id, action, input, req.ip);
-      return cases.viewFor(req.actor, req.params.id, req.locale);
+      return cases.transition(req.actor, req.params.id, action, input, req.ip, req.locale);
     },
   );
 

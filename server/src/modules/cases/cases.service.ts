@@ -351,7 +351,14 @@ export class CasesService {
   }
 
   // ── transitions ────────────────────────────────────────────────────────
-  async transition(actor: Actor, caseId: string, action: CaseAction, input: ActionInput, ip: string) {
+  async transition(
+    actor: Actor,
+    caseId: string,
+    action: CaseAction,
+    input: ActionInput,
+    ip: string,
+    locale: Locale = 'zh-CN',
+  ) {
     const row = await this.load(actor, caseId);
     const category = this.deps.catalog.get(row.category_id);
     const now = this.ctx.clock.now();
@@ -424,7 +431,12 @@ export class CasesService {
       });
     }
     this.ctx.outbox.nudge();
-    return this.viewFor(actor, row.id, 'zh-CN');
+    const after = (await this.repo.byId(row.id))!;
+    if (!(await this.canView(actor, after))) {
+      // e.g. a handler who returned the case no longer has it: confirm without showing it
+      return { id: after.id, number: after.number, state: after.state, accessible: false };
+    }
+    return this.viewFor(actor, row.id, locale);
   }
 
   private async extraFor(
