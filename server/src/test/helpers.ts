@@ -25,8 +25,8 @@ export interface TestApp extends BuiltApp {
   dataDir: string;
   clock: SwitchableClock;
   seed: SeedReport | null;
-  /** A staff bearer token (demo password). */
-  staff(username: string): Promise<string>;
+  /** A staff bearer token (demo password); cached unless `fresh` (e.g. after moving the clock). */
+  staff(username: string, opts?: { fresh?: boolean }): Promise<string>;
   /** Sign a resident in with phone + code from the SMS log; returns the bearer token. */
   resident(phone: string): Promise<{ token: string; id: string }>;
   /** app.inject with a bearer token and JSON body. */
@@ -95,9 +95,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     clock,
     seed,
     call,
-    async staff(username) {
+    async staff(username, o) {
       const cached = tokens.get(username);
-      if (cached) return cached;
+      if (cached && !o?.fresh) return cached;
       const res = await call('POST', '/api/auth/login', { body: { username, password: 'jiedao-demo' } });
       if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
       const token = (res.json() as { token: string }).token;
