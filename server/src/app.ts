@@ -75,11 +75,11 @@ export interface BuildOptions {
   migrate?: boolean;
 }
 
-export function openDatabase(config: AppConfig, pgSchema?: string): Db {
+export function openDatabase(config: AppConfig): Db {
   return connect({
     ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     sqliteFile: path.join(config.dataDir, 'jiedao.sqlite'),
-    ...(pgSchema ? { pgSchema } : {}),
+    ...(config.databaseSchema ? { pgSchema: config.databaseSchema } : {}),
   });
 }
 

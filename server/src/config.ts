@@ -77,6 +77,11 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .optional(),
+  DEMO_CASES: z.coerce.number().int().min(0).max(100_000).default(320),
   REDIS_URL: z.string().optional(),
   REDIS_PREFIX: z.string().default('jiedao:'),
   DATA_KEY: z.string().optional(),
@@ -99,6 +104,8 @@ export type AppConfig = z.infer<typeof fileSchema> & {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  databaseSchema: string | undefined;
+  demoCases: number;
   redisUrl: string | undefined;
   redisPrefix: string;
   dataKey: string | undefined;
@@ -126,6 +133,8 @@ export function loadConfig(
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL || undefined,
+    databaseSchema: e.DATABASE_SCHEMA,
+    demoCases: e.DEMO_CASES,
     redisUrl: e.REDIS_URL || undefined,
     redisPrefix: e.REDIS_PREFIX,
     dataKey: e.DATA_KEY,

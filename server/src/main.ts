@@ -10,7 +10,7 @@ async function main() {
   const built = await buildApp({ config, clock, startWorker: false });
   const { app, ctx, services } = built;
   if (config.demoSeed) {
-    const report = await seedDemo(ctx, services, { clock });
+    const report = await seedDemo(ctx, services, { clock, cases: config.demoCases });
     if (!report.skipped)
       ctx.log.info(
         `Demo subdistrict seeded: ${report.grids} grids, ${report.cases} cases. Staff password: jiedao-demo`,

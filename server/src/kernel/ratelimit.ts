@@ -53,7 +53,7 @@ class RedisStore implements Store {
     return { count, resetAt: windowStart + windowMs };
   }
   async reset(key: string) {
-    const keys = await this.redis.keys(`${this.prefix}rl:${key}:*`);
+    const keys = await this.redis.keys(`${this.prefix}rl:${key}*`);
     if (keys.length) await this.redis.del(...keys);
   }
 }

@@ -41,7 +41,8 @@ export function validateIdNumber(
 export function validateRealName(input: string): string | null {
   const name = input.trim().replace(/\s+/g, ' ');
   // Chinese names (incl. minority names with the middle dot) or Latin-script names
-  if (/^[\u4e00-\u9fa5]{1,20}([·•][\u4e00-\u9fa5]{1,20})*$/.test(name)) return name.replace('•', '·');
+  // Chinese names, rare characters (生僻字, CJK extensions) included, and minority names with the middle dot
+  if (/^\p{Script=Han}{1,20}([·•]\p{Script=Han}{1,20})*$/u.test(name)) return name.replaceAll('•', '·');
   if (/^[A-Za-z][A-Za-z .'-]{1,59}$/.test(name)) return name;
   return null;
 }

@@ -246,6 +246,7 @@ export function availableActions(c: CaseSnapshot, actor: Actor): CaseAction[] {
     if (action === 'approve_extension' || action === 'deny_extension') return c.extensionState === 'pending';
     if (action === 'request_extension') return c.extensionState !== 'pending';
     if (action === 'rate') return c.rating === null;
+    if (action === 'reopen') return c.rating === null || c.rating < 4;
     if (action === 'close') return !c.needsVerification;
     if (action === 'acknowledge_supervision') return c.supervised && !c.supervisionAcknowledged;
     return true;

@@ -14,6 +14,11 @@ afterAll(async () => {
   await t?.close();
 });
 
+interface TimelineEntry {
+  action: string;
+  actor?: { kind: string };
+  data?: { auto?: { source: string } };
+}
 interface CaseJson {
   id: string;
   number: string;
@@ -25,7 +30,7 @@ interface CaseJson {
   links?: { case: { id: string }; distanceM: number }[];
   reporter?: { hidden?: boolean; phoneMasked?: string } | null;
   masterCase?: { id: string } | null;
-  timeline?: { action: string; actor?: { kind: string } }[];
+  timeline?: TimelineEntry[];
 }
 const errCode = (r: { json(): unknown }) =>
   (r.json() as { error: { code: string; message: string } }).error.code;
@@ -223,12 +228,10 @@ describe('dispatch, duplicates, anonymity', () => {
     expect(c.department?.name).toBe('安监办');
     const staffView = (
       await t.call('GET', `/api/cases/${c.id}`, { token: await t.staff('dispatcher') })
-    ).json() as CaseJson & {
-      timeline: { action: string; actor: { kind: string }; data: { auto?: { source: string } } }[];
-    };
-    const dispatch = staffView.timeline.find((e) => e.action === 'dispatch')!;
-    expect(dispatch.actor.kind).toBe('system');
-    expect(dispatch.data.auto?.source).toBe('rule');
+    ).json() as CaseJson;
+    const dispatch = staffView.timeline!.find((e) => e.action === 'dispatch')!;
+    expect(dispatch.actor?.kind).toBe('system');
+    expect(dispatch.data?.auto?.source).toBe('rule');
   });
 
   it('a second report of the same category within 50 m is linked, merged by the dispatcher, and followed by its reporter', async () => {

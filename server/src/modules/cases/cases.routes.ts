@@ -32,7 +32,7 @@ export const submitBody = z.object({
   location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
   gridToken: z.string().max(64).optional(),
   address: z.string().max(200).optional(),
-  photoIds: z.array(z.string().max(64)).max(9).optional(),
+  photoIds: z.array(z.string().max(64)).max(50).optional(),
   anonymous: z.boolean().optional(),
   contactPhone: z.string().max(20).optional(),
 });
@@ -71,7 +71,11 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
     async (req, reply) => {
       const actor = requireSignedIn(req);
       const key = validIdempotencyKey(req.headers['idempotency-key'] as string | undefined);
-      const res = await cases.submit(actor, req.body, { idempotencyKey: key, ip: req.ip });
+      const res = await cases.submit(actor, req.body, {
+        idempotencyKey: key,
+        ip: req.ip,
+        locale: req.locale,
+      });
       return reply.status(res.statusCode).send(res.body);
     },
   );

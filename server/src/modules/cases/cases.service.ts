@@ -117,7 +117,7 @@ export class CasesService {
   async submit(
     actor: Actor,
     input: SubmitInput,
-    opts: { idempotencyKey?: string | undefined; ip: string },
+    opts: { idempotencyKey?: string | undefined; ip: string; locale?: Locale },
   ): Promise<StoredResponse> {
     if (actor.kind !== 'resident' && actor.kind !== 'staff') throw new AppError('auth.required');
     const scope = `case.submit:${actor.kind}:${actor.id}`;
@@ -308,7 +308,12 @@ export class CasesService {
           });
           row = await this.dispatchTo(trx, row, SYSTEM, suggestion.departmentId, category, now, suggestion);
         }
-        const body = await this.residentView(row, 'zh-CN', { includeTimeline: false, photos }, trx);
+        const body = await this.residentView(
+          row,
+          opts.locale ?? 'zh-CN',
+          { includeTimeline: false, photos },
+          trx,
+        );
         const res = { statusCode: 201, body };
         if (opts.idempotencyKey) await storeResponse(trx, scope, opts.idempotencyKey, hash, res, now);
         return res;

@@ -98,7 +98,34 @@ export class IdentityRepo {
       .limit(1)
       .executeTakeFirst();
   }
-  updateOtp(id: string, patch: Updateable<Database['otp_code']>) {
-    return this.db.updateTable('otp_code').set(patch).where('id', '=', id).execute();
+  async otpTimes(phoneHash: string, since: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('otp_code')
+      .select('created_at')
+      .where('phone_hash', '=', phoneHash)
+      .where('created_at', '>', since)
+      .execute();
+    return rows.map((r) => r.created_at);
+  }
+  /** Adds one wrong attempt atomically; the new count, or null if the code is already used up. */
+  async countOtpAttempt(id: string): Promise<number | null> {
+    const row = await this.db
+      .updateTable('otp_code')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .returning('attempts')
+      .executeTakeFirst();
+    return row ? row.attempts : null;
+  }
+  /** Marks a code used; true only for the one caller that did it. */
+  async consumeOtp(id: string, at: string): Promise<boolean> {
+    const res = await this.db
+      .updateTable('otp_code')
+      .set({ consumed_at: at })
+      .where('id', '=', id)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
   }
 }

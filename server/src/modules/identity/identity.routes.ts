@@ -23,9 +23,10 @@ export function installSessionHook(app: FastifyInstance, identity: IdentityServi
   app.addHook('preHandler', async (req) => {
     const token = bearer(req);
     if (token) {
+      // an unknown or expired token is simply not signed in: public routes still answer,
+      // signed-in routes answer auth.required
       const s = await identity.resolveSession(token);
       if (s) req.actor = s.actor;
-      else throw new AppError('auth.required');
       return;
     }
     const cookie = req.cookies?.[SESSION_COOKIE];

@@ -159,10 +159,38 @@ export class IdentityService {
     if (!phone) throw new AppError('auth.invalid_phone');
     const limits = this.ctx.config.limits;
     const phoneHash = this.ctx.pii.blindIndex('phone', phone);
-    await this.limit(`otp:ip:${meta.ip}`, limits.otpPerIp);
-    await this.limit(`otp:phone:${phoneHash}`, limits.otpPerPhoneInterval, 'auth.otp_too_soon');
-    await this.limit(`otp:phone-day:${phoneHash}`, limits.otpPerPhoneDay, 'auth.otp_daily_limit');
     const now = this.now();
+    // per-phone limits are sliding windows over the codes actually sent (exact, and shared by
+    // every instance through the database); the looser per-IP limit uses the rate limiter
+    if (this.ctx.limiter.enabled) {
+      const factor = this.ctx.limiter.factor;
+      const interval = limits.otpPerPhoneInterval;
+      const day = limits.otpPerPhoneDay;
+      const recent = await this.repo.otpTimes(
+        phoneHash,
+        new Date(now.getTime() - day.windowSeconds * 1000).toISOString(),
+      );
+      const inInterval = recent.filter((t) => Date.parse(t) > now.getTime() - interval.windowSeconds * 1000);
+      if (inInterval.length >= Math.max(1, Math.round(interval.max * factor))) {
+        const oldest = Math.min(...inInterval.map((t) => Date.parse(t)));
+        throw new AppError('auth.otp_too_soon', {
+          retryAfterSeconds: Math.max(
+            1,
+            Math.ceil((oldest + interval.windowSeconds * 1000 - now.getTime()) / 1000),
+          ),
+        });
+      }
+      if (recent.length >= Math.max(1, Math.round(day.max * factor))) {
+        const oldest = Math.min(...recent.map((t) => Date.parse(t)));
+        throw new AppError('auth.otp_daily_limit', {
+          retryAfterSeconds: Math.max(
+            1,
+            Math.ceil((oldest + day.windowSeconds * 1000 - now.getTime()) / 1000),
+          ),
+        });
+      }
+    }
+    await this.limit(`otp:ip:${meta.ip}`, limits.otpPerIp);
     const code = newNumericCode(6);
     await this.repo.insertOtp({
       id: newId(now.getTime()),
@@ -200,15 +228,18 @@ export class IdentityService {
       Buffer.from(otp.code_hash),
       Buffer.from(sha256(`${phoneHash}:${code.trim()}`)),
     );
+    const max = this.ctx.config.limits.otpMaxAttempts;
     if (!ok) {
-      const attempts = otp.attempts + 1;
-      const burnt = attempts >= this.ctx.config.limits.otpMaxAttempts;
-      await this.repo.updateOtp(otp.id, { attempts, ...(burnt ? { consumed_at: now.toISOString() } : {}) });
-      throw new AppError(burnt ? 'auth.otp_expired' : 'auth.otp_invalid', {
-        attemptsLeft: Math.max(0, this.ctx.config.limits.otpMaxAttempts - attempts),
+      // counted in the database, so parallel guesses cannot share one attempt
+      const attempts = await this.repo.countOtpAttempt(otp.id);
+      if (attempts === null) throw new AppError('auth.otp_expired');
+      if (attempts >= max) await this.repo.consumeOtp(otp.id, now.toISOString());
+      throw new AppError(attempts >= max ? 'auth.otp_expired' : 'auth.otp_invalid', {
+        attemptsLeft: Math.max(0, max - attempts),
       });
     }
-    await this.repo.updateOtp(otp.id, { consumed_at: now.toISOString() });
+    // a code signs in once: only the request that marks it used goes on
+    if (!(await this.repo.consumeOtp(otp.id, now.toISOString()))) throw new AppError('auth.otp_expired');
     let resident = await this.repo.residentByPhoneHash(phoneHash);
     let isNew = false;
     if (!resident) {
@@ -299,12 +330,19 @@ export class IdentityService {
     const idHash = this.ctx.pii.blindIndex('id_number', id.value);
     const other = await this.repo.residentByIdHash(idHash);
     if (other && other.id !== residentId) throw new AppError('identity.id_in_use');
-    await this.repo.updateResident(residentId, {
-      real_name_enc: this.ctx.pii.encrypt(name),
-      id_number_enc: this.ctx.pii.encrypt(id.value),
-      id_hash: idHash,
-      verified_at: this.now().toISOString(),
-    });
+    await this.repo
+      .updateResident(residentId, {
+        real_name_enc: this.ctx.pii.encrypt(name),
+        id_number_enc: this.ctx.pii.encrypt(id.value),
+        id_hash: idHash,
+        verified_at: this.now().toISOString(),
+      })
+      .catch(async (err: unknown) => {
+        // another resident verified the same ID between our check and the write
+        const holder = await this.repo.residentByIdHash(idHash);
+        if (holder && holder.id !== residentId) throw new AppError('identity.id_in_use');
+        throw err;
+      });
     await this.audit.record({
       actor: { kind: 'resident', id: residentId },
       action: 'resident.real_name_verified',
@@ -354,9 +392,10 @@ export class IdentityService {
   // ── staff ──────────────────────────────────────────────────────────────
   async login(username: string, password: string, totpCode: string | undefined, meta: ClientMeta) {
     const limits = this.ctx.config.limits;
+    const normalized = username.trim().toLowerCase();
     await this.limit(`login:ip:${meta.ip}`, limits.loginPerIp);
-    await this.limit(`login:user:${username.toLowerCase()}`, limits.loginPerUser);
-    const s = await this.repo.staffByUsername(username.trim().toLowerCase());
+    await this.limit(`login:user:${normalized}`, limits.loginPerUser);
+    const s = await this.repo.staffByUsername(normalized);
     // verify against a dummy hash when the user is unknown, so timing does not reveal usernames
     const ok = s
       ? await argonVerify(s.password_hash, password).catch(() => false)
@@ -442,20 +481,26 @@ export class IdentityService {
     if (await this.repo.staffByUsername(username)) throw new AppError('identity.username_taken');
     const now = this.now();
     const id = newId(now.getTime());
-    await this.repo.insertStaff({
-      id,
-      username,
-      password_hash: await hashPassword(input.password),
-      display_name: input.displayName,
-      role: input.role,
-      department_id: input.departmentId ?? null,
-      phone_enc: null,
-      totp_secret_enc: null,
-      active: 1,
-      must_change_password: input.mustChangePassword ? 1 : 0,
-      created_at: now.toISOString(),
-      last_login_at: null,
-    });
+    await this.repo
+      .insertStaff({
+        id,
+        username,
+        password_hash: await hashPassword(input.password),
+        display_name: input.displayName,
+        role: input.role,
+        department_id: input.departmentId ?? null,
+        phone_enc: null,
+        totp_secret_enc: null,
+        active: 1,
+        must_change_password: input.mustChangePassword ? 1 : 0,
+        created_at: now.toISOString(),
+        last_login_at: null,
+      })
+      .catch(async (err: unknown) => {
+        // a concurrent request took the name between our check and the insert
+        if (await this.repo.staffByUsername(username)) throw new AppError('identity.username_taken');
+        throw err;
+      });
     await this.audit.record({
       actor,
       action: 'staff.created',
