@@ -387,7 +387,7 @@ async function replayCases(ctx: AppContext, services: Services, d: ReplayDeps): 
       : { lat: grid.centroid_lat + jitter(), lng: grid.centroid_lng + jitter() };
     // now and then a second resident reports the same problem: same category, a few metres away
     const earlier = recentSnaps.filter((s) => start - s.at < 3 * 86_400_000);
-    const duplicateOf = random() < 0.06 && earlier.length ? pickOne(earlier) : null;
+    const duplicateOf = random() < 0.08 && earlier.length ? pickOne(earlier) : null;
     if (duplicateOf) {
       channel = 'snap';
       category = services.catalog.get(duplicateOf.categoryId);
@@ -413,8 +413,11 @@ async function replayCases(ctx: AppContext, services: Services, d: ReplayDeps): 
         { ip: '127.0.0.1' },
       );
       caseId = (res.body as { id: string }).id;
-      if (channel === 'snap' && !outside)
+      // only reports that wait for the dispatcher can have their duplicates merged into them
+      const waiting = (res.body as { state: string }).state === 'submitted';
+      if (channel === 'snap' && !outside && waiting && !duplicateOf) {
         recentSnaps.push({ id: caseId, at: start, categoryId: category.id, location });
+      }
     } catch (err) {
       ctx.log.warn({ err }, 'seed: submit failed');
       continue;
@@ -450,7 +453,9 @@ async function replayCases(ctx: AppContext, services: Services, d: ReplayDeps): 
             : undefined;
         if (
           master &&
-          ['submitted', 'accepted', 'dispatched', 'signed', 'in_progress', 'replied'].includes(master.state)
+          ['submitted', 'accepted', 'dispatched', 'signed', 'in_progress', 'replied', 'escalated'].includes(
+            master.state,
+          )
         ) {
           await step(0.3 + random(), dispatcher, 'merge', { masterCaseId: master.id });
           break;

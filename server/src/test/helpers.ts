@@ -19,10 +19,17 @@ import { lastLoggedCode } from '../adapters/sms/index.js';
 import { seedDemo } from '../seed/demo.js';
 import type { SeedReport } from '../seed/demo.js';
 
+interface DbTarget {
+  pgSchema?: string;
+  sqliteFile?: string;
+}
+
 export const engine: 'sqlite' | 'postgres' = isPostgresUrl(process.env.DATABASE_URL) ? 'postgres' : 'sqlite';
 
 export interface TestApp extends BuiltApp {
   dataDir: string;
+  /** Where its database lives, so a second instance can open the same one. */
+  dbTarget: DbTarget;
   clock: SwitchableClock;
   seed: SeedReport | null;
   /** A staff bearer token (demo password); cached unless `fresh` (e.g. after moving the clock). */
@@ -38,6 +45,10 @@ export interface TestApp extends BuiltApp {
 }
 
 export interface TestAppOptions {
+  /** A second server instance on the same database as this one (PostgreSQL or a SQLite file). */
+  sameDatabaseAs?: TestApp;
+  /** Use a SQLite file in DATA_DIR instead of memory (so a second instance can open it). */
+  sqliteFile?: boolean;
   seed?: boolean;
   cases?: number;
   clock?: Clock;
@@ -51,7 +62,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
-    REDIS_PREFIX: `jdtest:${newId()}:`,
+    // instances of one test share their Redis channels; separate tests never do
+    REDIS_PREFIX: opts.sameDatabaseAs?.ctx.config.redisPrefix ?? `jdtest:${newId()}:`,
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...opts.env,
@@ -59,7 +71,12 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const config = loadConfig(env, opts.config ?? {});
   let schema: string | null = null;
   let db;
-  if (isPostgresUrl(config.databaseUrl)) {
+  const shared = opts.sameDatabaseAs;
+  if (shared && (shared.dbTarget.pgSchema || shared.dbTarget.sqliteFile)) {
+    db = shared.dbTarget.pgSchema
+      ? connect({ databaseUrl: config.databaseUrl!, pgSchema: shared.dbTarget.pgSchema, poolSize: 4 })
+      : connect({ sqliteFile: shared.dbTarget.sqliteFile! });
+  } else if (isPostgresUrl(config.databaseUrl)) {
     schema = `t_${newId().toLowerCase()}`;
     const client = new pg.Client({ connectionString: config.databaseUrl });
     await client.connect();
@@ -67,8 +84,12 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     await client.end();
     db = connect({ databaseUrl: config.databaseUrl, pgSchema: schema, poolSize: 4 });
   } else {
-    db = connect({ sqliteFile: ':memory:' });
+    db = connect({ sqliteFile: opts.sqliteFile ? path.join(dataDir, 'jiedao.sqlite') : ':memory:' });
   }
+  const dbTarget: DbTarget = shared?.dbTarget ?? {
+    ...(schema ? { pgSchema: schema } : {}),
+    ...(opts.sqliteFile ? { sqliteFile: path.join(dataDir, 'jiedao.sqlite') } : {}),
+  };
   const clock = new SwitchableClock(opts.clock);
   const built = await buildApp({ config, db, clock, logger: pino({ level: 'silent' }) });
   let seed: SeedReport | null = null;
@@ -91,6 +112,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const tokens = new Map<string, string>();
   return {
     ...built,
+    dbTarget,
     dataDir,
     clock,
     seed,
@@ -116,7 +138,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     async close() {
       await built.close();
       await db.close();
-      if (schema) {
+      if (schema && !shared) {
         const client = new pg.Client({ connectionString: config.databaseUrl });
         await client.connect();
         await client.query(`drop schema if exists "${schema}" cascade`);
