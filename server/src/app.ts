@@ -83,7 +83,13 @@ export function openDatabase(config: AppConfig): Db {
   });
 }
 
-export async function buildContext(opts: BuildOptions): Promise<AppContext> {
+/** The platform context plus what must be released at shutdown. */
+export interface OwnedContext {
+  ctx: AppContext;
+  dispose(): Promise<void>;
+}
+
+export async function buildContext(opts: BuildOptions): Promise<OwnedContext> {
   const { config } = opts;
   const log = opts.logger ?? pino({ level: config.logLevel });
   const db = opts.db ?? openDatabase(config);
@@ -115,11 +121,15 @@ export async function buildContext(opts: BuildOptions): Promise<AppContext> {
     calendar,
     sms: opts.sms ?? createSmsSender(config.smsProvider, config.dataDir),
   };
-  const closeRedis = async () => {
-    if (limiterRedis) await limiterRedis.quit().catch(() => undefined);
+  return {
+    ctx,
+    dispose: async () => {
+      await ctx.outbox.stop();
+      await ctx.bus.close();
+      if (limiterRedis) await limiterRedis.quit().catch(() => undefined);
+      if (!opts.db) await db.close();
+    },
   };
-  (ctx as AppContext & { closeExtras?: () => Promise<void> }).closeExtras = closeRedis;
-  return ctx;
 }
 
 export async function buildServices(ctx: AppContext): Promise<Services> {
@@ -148,7 +158,7 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
 }
 
 export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
-  const ctx = await buildContext(opts);
+  const { ctx, dispose } = await buildContext(opts);
   const services = await buildServices(ctx);
   const { config } = ctx;
   if (config.rateLimitFactor === 0) {
@@ -215,9 +225,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       await ctx.outbox.stop();
       await app.close();
       services.org.close();
-      await ctx.bus.close();
-      await (ctx as AppContext & { closeExtras?: () => Promise<void> }).closeExtras?.();
-      if (!opts.db) await ctx.db.close();
+      await dispose();
     },
   };
 }

@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'seed-demo': {
       const clock = new SwitchableClock();
-      const ctx = await buildContext({ config, clock, logger });
+      const { ctx, dispose } = await buildContext({ config, clock, logger });
       const services = await buildServices(ctx);
       const n = arg(args, '--cases');
       const report = await seedDemo(ctx, services, { clock, ...(n ? { cases: Number(n) } : {}) });
@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
           : JSON.stringify(report, null, 2),
       );
       await ctx.outbox.drain();
-      await ctx.db.close();
+      await dispose();
       return 0;
     }
     case 'create-admin': {
@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('usage: create-admin <username> <password> [display name]');
         return 2;
       }
-      const ctx = await buildContext({ config, logger });
+      const { ctx, dispose } = await buildContext({ config, logger });
       const services = await buildServices(ctx);
       const s = await services.identity.createStaff(
         { kind: 'system', name: 'cli' },
@@ -72,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
         },
       );
       console.log(`created admin ${s.username} (${s.id})`);
-      await ctx.db.close();
+      await dispose();
       return 0;
     }
     case 'import-grids': {
@@ -81,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
         console.error('usage: import-grids <file.geojson> [--apply]');
         return 2;
       }
-      const ctx = await buildContext({ config, logger });
+      const { ctx, dispose } = await buildContext({ config, logger });
       const services = await buildServices(ctx);
       const geojson = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
       const report = await importGrids(ctx, services.org.repo, geojson, !args.includes('--apply'));
@@ -94,18 +94,18 @@ async function main(argv: string[]): Promise<number> {
           (report.newCommunities.length ? `; new communities: ${report.newCommunities.join(', ')}` : '') +
           (report.dryRun && report.ok ? ' (dry run: add --apply to write)' : ''),
       );
-      await ctx.db.close();
+      await dispose();
       return report.ok ? 0 : 1;
     }
     case 'export-grids': {
-      const ctx = await buildContext({ config, logger });
+      const { ctx, dispose } = await buildContext({ config, logger });
       const services = await buildServices(ctx);
       const out = JSON.stringify(await exportGrids(services.org.repo));
       if (args[0]) {
         fs.writeFileSync(args[0], out);
         console.log(`wrote ${args[0]}`);
       } else process.stdout.write(out + '\n');
-      await ctx.db.close();
+      await dispose();
       return 0;
     }
     case 'backup': {
