@@ -4,6 +4,7 @@
 // completes them, which matters when counting rows written).
 import autocannon from 'autocannon';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createHistogram } from 'node:perf_hooks';
 
 export interface LoadOptions {
   url: string;
@@ -12,6 +13,8 @@ export interface LoadOptions {
   /** One request list per connection slot; connection k cycles through lists[k % lists.length]. */
   lists: autocannon.Request[][];
   timeoutS?: number;
+  /** Requests sent this long after the start count towards `afterRamp` (default 1000 ms). */
+  rampMs?: number;
 }
 
 export interface LoadRun {
@@ -22,6 +25,12 @@ export interface LoadRun {
   inFlightAtStop: number;
   firstError: { status: number; body: string } | null;
   firstRequestError: string | null;
+  /**
+   * Latency (ms) of the requests sent after the first `rampMs`: a saturated server picks up newly
+   * opened connections slowly, so the first request on some connections waits far longer than any
+   * later one; these figures leave that ramp out.
+   */
+  afterRamp: { p50: number; p99: number; max: number; count: number };
 }
 
 function bodyOf(chunk: Buffer): string {
@@ -59,6 +68,9 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
     });
   };
 
+  const rampMs = opts.rampMs ?? 1000;
+  const afterRamp = createHistogram();
+  const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -70,6 +82,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
       },
       (err: unknown, res: autocannon.Result) => (err ? reject(err as Error) : resolve(res)),
     );
+    instance.on('response', (_client, _status, _bytes, responseTime) => {
+      if (performance.now() - responseTime - started >= rampMs) {
+        afterRamp.record(Math.max(1, Math.round(responseTime * 1000)));
+      }
+    });
     instance.on('reqError', (err: unknown) => {
       firstRequestError ??= err instanceof Error ? err.message : String(err);
     });
@@ -81,5 +98,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadRun> {
     inFlightAtStop,
     firstError,
     firstRequestError,
+    afterRamp: {
+      p50: Number((afterRamp.percentile(50) / 1000).toFixed(1)),
+      p99: Number((afterRamp.percentile(99) / 1000).toFixed(1)),
+      max: Number((afterRamp.max / 1000).toFixed(1)),
+      count: afterRamp.count,
+    },
   };
 }

@@ -7,9 +7,15 @@
 // text) and the wall time between `begin` and `commit` (how long a transaction holds Kysely's single
 // SQLite connection), the in-server request latency and the event-loop delay, and write the figures
 // as JSON to <file> on shutdown.
-// BENCH_SQLITE_PRAGMAS='a=1;b=2': extra pragmas applied after start (experiments only, e.g.
-// wal_autocheckpoint=0 to see what WAL checkpoints cost on the request path).
+//
+// Experiments (never part of the benchmark's figures; to try a server change before making it):
+// BENCH_SQLITE_PRAGMAS='a=1;b=2': extra pragmas applied after start (e.g. wal_autocheckpoint=0 to see
+// what WAL checkpoints cost on the request path).
+// BENCH_SQLITE_EXEC='create index …;': SQL run once after seeding (e.g. a candidate index).
+// BENCH_PREPARE_CACHE=1: reuse better-sqlite3 statements by SQL text (a stand-in for a statement
+// cache in the SQLite driver; Kysely's prepares every query afresh).
 import fs from 'node:fs';
+import type SQLite from 'better-sqlite3';
 import type { AddressInfo } from 'node:net';
 import { createHistogram } from 'node:perf_hooks';
 import { buildApp } from '../../server/src/app.js';
@@ -42,9 +48,29 @@ if (stats) {
   process.on('SIGUSR2', () => serverLatency.reset());
 }
 
+const sqlite = ctx.db.sqlite;
 for (const pragma of (process.env.BENCH_SQLITE_PRAGMAS ?? '').split(';').filter(Boolean)) {
-  if (!ctx.db.sqlite) throw new Error('intake-server: BENCH_SQLITE_PRAGMAS needs SQLite');
-  console.error(`intake-server: pragma ${pragma} → ${JSON.stringify(ctx.db.sqlite.pragma(pragma))}`);
+  if (!sqlite) throw new Error('intake-server: BENCH_SQLITE_PRAGMAS needs SQLite');
+  console.error(`intake-server: pragma ${pragma} → ${JSON.stringify(sqlite.pragma(pragma))}`);
+}
+if (process.env.BENCH_SQLITE_EXEC) {
+  if (!sqlite) throw new Error('intake-server: BENCH_SQLITE_EXEC needs SQLite');
+  sqlite.exec(process.env.BENCH_SQLITE_EXEC);
+  console.error(`intake-server: executed ${process.env.BENCH_SQLITE_EXEC}`);
+}
+if (process.env.BENCH_PREPARE_CACHE === '1' && sqlite) {
+  // After the stats (if any), so a cached statement keeps its timing wrapper and is wrapped once.
+  const prepare = sqlite.prepare.bind(sqlite) as (source: string) => SQLite.Statement;
+  const cache = new Map<string, SQLite.Statement>();
+  (sqlite as unknown as { prepare: typeof prepare }).prepare = (source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = prepare(source);
+      if (cache.size < 2000) cache.set(source, stmt);
+    }
+    return stmt;
+  };
+  console.error('intake-server: statement cache on');
 }
 
 ctx.outbox.start();

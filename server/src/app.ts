@@ -204,9 +204,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
 
   platformRoutes(app, ctx, services.audit);
   identityRoutes(app, services.identity);
-  orgRoutes(app, services.org);
-  catalogRoutes(app, services.catalog);
-  dispatchRoutes(app, services.dispatch);
+  orgRoutes(app, services.org, services.audit);
+  catalogRoutes(app, services.catalog, services.audit);
+  dispatchRoutes(app, services.dispatch, services.audit);
   mediaRoutes(app, services.media);
   inboxRoutes(app, services.inbox);
   casesRoutes(app, services.cases);

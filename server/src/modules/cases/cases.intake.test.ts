@@ -382,3 +382,71 @@ describe('the public board', () => {
     expect(stats.total).toBeGreaterThan(0);
   });
 });
+
+describe('photos on the public board and submission limits', () => {
+  it('a report photo appears on the board only after staff approve it', async () => {
+    const { makePhoto, multipartBody } = await import('../../test/helpers.js');
+    const up = multipartBody('file', 'a.jpg', 'image/jpeg', await makePhoto());
+    const u = await t.app.inject({
+      method: 'POST',
+      url: '/api/uploads',
+      headers: { ...up.headers, authorization: `Bearer ${resident.token}` },
+      payload: up.payload,
+    });
+    const photoId = (u.json() as { id: string }).id;
+    const c = (
+      await t.call('POST', '/api/cases', {
+        token: resident.token,
+        body: snap({ location: t.services.org.gridByCode('FY-0450')!.centroid, photoIds: [photoId] }),
+      })
+    ).json() as CaseJson;
+    const find = async () =>
+      (
+        (await t.call('GET', '/api/public/cases?pageSize=100')).json() as {
+          items: { number: string; photos: { url: string }[] }[];
+        }
+      ).items.find((i) => i.number === c.number)!;
+    expect((await find()).photos).toEqual([]);
+    expect((await t.call('GET', `/api/uploads/${photoId}`)).statusCode).toBe(404);
+    const ok = await t.call('POST', `/api/cases/${c.id}/photos/${photoId}/public`, {
+      token: await t.staff('dispatcher'),
+      body: { approved: true },
+    });
+    expect(ok.statusCode).toBe(200);
+    expect((await find()).photos.map((p) => p.url)).toEqual([`/api/uploads/${photoId}`]);
+    expect((await t.call('GET', `/api/uploads/${photoId}`)).statusCode).toBe(200);
+    expect(
+      (
+        await t.call('POST', `/api/cases/${c.id}/photos/${photoId}/public`, {
+          token: await t.staff('handler'),
+          body: { approved: true },
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+
+  it('limits submissions per resident (configuration), with a clear error', async () => {
+    const limited = await createTestApp({ seed: true });
+    try {
+      const r = await limited.resident('13800138250');
+      const statuses: number[] = [];
+      for (let i = 0; i < 21; i++) {
+        const res = await limited.call('POST', '/api/cases', {
+          token: r.token,
+          body: snap({ description: `第${i}次`, location: { lat: 22.67, lng: 113.81 } }),
+        });
+        statuses.push(res.statusCode);
+      }
+      expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
+      expect(statuses[20]).toBe(429);
+      const last = await limited.call('POST', '/api/cases?lang=en', {
+        token: r.token,
+        body: snap({ location: { lat: 22.67, lng: 113.81 } }),
+      });
+      expect(last.headers['retry-after']).toBeDefined();
+      expect((last.json() as { error: { message: string } }).error.message).toMatch(/Too many requests/);
+    } finally {
+      await limited.close();
+    }
+  });
+});

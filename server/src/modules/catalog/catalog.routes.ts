@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireStaff } from '../../kernel/http.js';
 import type { CatalogService } from './catalog.service.js';
+import type { AuditService } from '../audit/index.js';
 
 const categoryBody = z.object({
   code: z.string().regex(/^[a-z0-9_.-]{2,40}$/),
@@ -24,7 +25,7 @@ const categoryBody = z.object({
   sort: z.number().int().optional(),
 });
 
-export function catalogRoutes(app: FastifyInstance, catalog: CatalogService): void {
+export function catalogRoutes(app: FastifyInstance, catalog: CatalogService, audit: AuditService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/categories',
@@ -49,8 +50,17 @@ export function catalogRoutes(app: FastifyInstance, catalog: CatalogService): vo
     '/api/admin/categories',
     { schema: { tags: ['catalog'], summary: 'Create a category (admin)', body: categoryBody } },
     async (req, reply) => {
-      requireStaff(req, ['admin']);
-      return reply.status(201).send(await catalog.create(req.body));
+      const a = requireStaff(req, ['admin']);
+      const c = await catalog.create(req.body);
+      await audit.record({
+        actor: a,
+        action: 'category.created',
+        subjectKind: 'category',
+        subjectId: c.id,
+        detail: req.body,
+        ip: req.ip,
+      });
+      return reply.status(201).send(c);
     },
   );
   r.patch(
@@ -64,8 +74,17 @@ export function catalogRoutes(app: FastifyInstance, catalog: CatalogService): vo
       },
     },
     async (req) => {
-      requireStaff(req, ['admin']);
-      return catalog.update(req.params.id, req.body);
+      const a = requireStaff(req, ['admin']);
+      const c = await catalog.update(req.params.id, req.body);
+      await audit.record({
+        actor: a,
+        action: 'category.updated',
+        subjectKind: 'category',
+        subjectId: c.id,
+        detail: req.body,
+        ip: req.ip,
+      });
+      return c;
     },
   );
 }

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireStaff } from '../../kernel/http.js';
 import type { DispatchService } from './dispatch.service.js';
+import type { AuditService } from '../audit/index.js';
 
 const ruleBody = z.object({
   name: z.string().min(1).max(80),
@@ -15,7 +16,7 @@ const ruleBody = z.object({
   active: z.boolean().optional(),
 });
 
-export function dispatchRoutes(app: FastifyInstance, dispatch: DispatchService): void {
+export function dispatchRoutes(app: FastifyInstance, dispatch: DispatchService, audit: AuditService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
   r.get('/api/dispatch/rules', { schema: { tags: ['dispatch'], summary: 'Dispatch rules' } }, async (req) => {
     requireStaff(req, ['admin', 'dispatcher', 'leader']);
@@ -25,8 +26,17 @@ export function dispatchRoutes(app: FastifyInstance, dispatch: DispatchService):
     '/api/dispatch/rules',
     { schema: { tags: ['dispatch'], summary: 'Create a rule (admin)', body: ruleBody } },
     async (req, reply) => {
-      requireStaff(req, ['admin']);
-      return reply.status(201).send(await dispatch.createRule(req.body));
+      const a = requireStaff(req, ['admin']);
+      const rule = await dispatch.createRule(req.body);
+      await audit.record({
+        actor: a,
+        action: 'dispatch_rule.created',
+        subjectKind: 'dispatch_rule',
+        subjectId: rule.id,
+        detail: req.body,
+        ip: req.ip,
+      });
+      return reply.status(201).send(rule);
     },
   );
   r.patch(
@@ -40,8 +50,17 @@ export function dispatchRoutes(app: FastifyInstance, dispatch: DispatchService):
       },
     },
     async (req) => {
-      requireStaff(req, ['admin']);
-      return dispatch.updateRule(req.params.id, req.body);
+      const a = requireStaff(req, ['admin']);
+      const rule = await dispatch.updateRule(req.params.id, req.body);
+      await audit.record({
+        actor: a,
+        action: 'dispatch_rule.updated',
+        subjectKind: 'dispatch_rule',
+        subjectId: rule.id,
+        detail: req.body,
+        ip: req.ip,
+      });
+      return rule;
     },
   );
   r.post(

@@ -63,6 +63,10 @@ describe('dispatch rules', () => {
       },
     });
     expect(created.statusCode).toBe(201);
+    const audit = (await t.call('GET', '/api/audit?subjectKind=dispatch_rule', { token: admin })).json() as {
+      items: { action: string }[];
+    };
+    expect(audit.items.map((a) => a.action)).toContain('dispatch_rule.created');
     const resident = await t.resident('13800138501');
     const r = await t.call('POST', '/api/cases', {
       token: resident.token,

@@ -8,6 +8,7 @@ import { requireStaff } from '../../kernel/http.js';
 import { pick } from '../../kernel/i18n.js';
 import { assertImportOk, exportGrids, importGrids } from './org.grids-io.js';
 import type { GridInfo, OrgService } from './org.service.js';
+import type { AuditService } from '../audit/index.js';
 
 export function gridJson(g: GridInfo, locale: Locale) {
   return {
@@ -32,7 +33,7 @@ function escapeHtml(s: string): string {
   );
 }
 
-export function orgRoutes(app: FastifyInstance, org: OrgService): void {
+export function orgRoutes(app: FastifyInstance, org: OrgService, audit: AuditService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -181,8 +182,15 @@ export function orgRoutes(app: FastifyInstance, org: OrgService): void {
       },
     },
     async (req) => {
-      requireStaff(req, ['admin']);
+      const a = requireStaff(req, ['admin']);
       const token = await org.regenerateQrToken(req.params.code);
+      await audit.record({
+        actor: a,
+        action: 'grid.qr_token_renewed',
+        subjectKind: 'grid',
+        subjectId: req.params.code,
+        ip: req.ip,
+      });
       return { url: org.publicGridUrl(token) };
     },
   );
@@ -198,8 +206,16 @@ export function orgRoutes(app: FastifyInstance, org: OrgService): void {
       },
     },
     async (req) => {
-      requireStaff(req, ['admin']);
+      const a = requireStaff(req, ['admin']);
       await org.assignWorker(req.params.code, req.body.workerStaffId);
+      await audit.record({
+        actor: a,
+        action: 'grid.worker_assigned',
+        subjectKind: 'grid',
+        subjectId: req.params.code,
+        detail: { workerStaffId: req.body.workerStaffId },
+        ip: req.ip,
+      });
       return {
         grid: gridJson(org.gridByCode(req.params.code)!, req.locale),
         workerStaffId: req.body.workerStaffId,
@@ -218,10 +234,20 @@ export function orgRoutes(app: FastifyInstance, org: OrgService): void {
       },
     },
     async (req) => {
-      requireStaff(req, ['admin']);
+      const a = requireStaff(req, ['admin']);
       const report = await importGrids(org.ctxForIo(), org.repo, req.body, req.query.dryRun === '1');
       assertImportOk(report);
-      if (!report.dryRun) await org.gridsChanged();
+      if (!report.dryRun) {
+        await org.gridsChanged();
+        await audit.record({
+          actor: a,
+          action: 'grid.imported',
+          subjectKind: 'grid',
+          subjectId: null,
+          detail: { created: report.created, updated: report.updated, newCommunities: report.newCommunities },
+          ip: req.ip,
+        });
+      }
       return report;
     },
   );
