@@ -102,6 +102,32 @@ export class Outbox {
     return id;
   }
 
+  /** Write several events in one statement. */
+  async emitMany(
+    trx: Executor,
+    events: readonly { topic: string; payload: Record<string, unknown>; availableAt?: Date | undefined }[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    await trx
+      .insertInto('outbox')
+      .values(
+        events.map((e) => ({
+          id: newId(now.getTime()),
+          topic: e.topic,
+          payload: JSON.stringify(e.payload),
+          created_at: nowIso,
+          available_at: (e.availableAt ?? now).toISOString(),
+          last_error: null,
+          locked_by: null,
+          locked_until: null,
+          processed_at: null,
+        })),
+      )
+      .execute();
+  }
+
   /** Ask the worker to look for new events soon (call after a commit that emitted events). */
   nudge(): void {
     if (this.stopped) return;
@@ -203,7 +229,20 @@ export class Outbox {
 
   private async processBatch(): Promise<number> {
     const events = await this.claim();
-    for (const event of events) await this.deliver(event);
+    // events nobody listens to are done at once, in one statement
+    const idle = events.filter((e) => !this.handlers.some((h) => matches(h.pattern, e.topic)));
+    if (idle.length) {
+      await this.db
+        .updateTable('outbox')
+        .set({ processed_at: this.clock.now().toISOString(), locked_by: null, locked_until: null })
+        .where(
+          'id',
+          'in',
+          idle.map((e) => e.id),
+        )
+        .execute();
+    }
+    for (const event of events) if (!idle.includes(event)) await this.deliver(event);
     return events.length;
   }
 

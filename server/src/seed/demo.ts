@@ -252,6 +252,7 @@ export async function seedDemo(
       .execute();
   }
   await services.org.reloadGrids();
+  await services.org.reloadDepartments();
   await services.catalog.reload();
   await services.dispatch.reload();
 

@@ -60,7 +60,8 @@ export const casesMigrations = {
       await idx('case_department_state', ['department_id', 'state']);
       await idx('case_grid_state', ['grid_id', 'state']);
       await idx('case_reporter', ['reporter_resident_id', 'created_at']);
-      await idx('case_category_created', ['category_id', 'created_at']);
+      // possible duplicates: same category, a narrow latitude band (then longitude and time)
+      await idx('case_category_lat', ['category_id', 'lat']);
       await idx('case_created', ['created_at']);
       await idx('case_master', ['master_case_id']);
       await db.schema

@@ -72,6 +72,14 @@ export class CasesRepo {
     return trx.insertInto('case_event').values(row).execute();
   }
 
+  insertEvents(trx: Executor, rows: Insertable<CaseEventTable>[]) {
+    return trx.insertInto('case_event').values(rows).execute();
+  }
+
+  insertClocks(trx: Executor, rows: Insertable<CaseClockTable>[]) {
+    return trx.insertInto('case_clock').values(rows).execute();
+  }
+
   events(caseId: string, publicOnly: boolean, executor: Executor = this.db) {
     let q = executor.selectFrom('case_event').selectAll().where('case_id', '=', caseId);
     if (publicOnly) q = q.where('visibility', '=', 'public');

@@ -26,11 +26,12 @@ import type { MediaService, UploadRow } from '../media/index.js';
 import type { OrgService } from '../org/index.js';
 import { haversineMeters } from '../org/index.js';
 import type { EventData } from './case.describe.js';
+import { CaseWrites } from './case.writes.js';
 import { describeEvent } from './case.describe.js';
 import type { ActionInput, CaseSnapshot } from './case.machine.js';
 import { availableActions, decide } from './case.machine.js';
 import { clockBudget, clockChange } from './case.clocks.js';
-import type { CaseEventRow, CaseListFilter, CaseRow, CasesRepo } from './cases.repo.js';
+import type { CaseClockRow, CaseEventRow, CaseListFilter, CaseRow, CasesRepo } from './cases.repo.js';
 
 export interface SubmitInput {
   channel: Channel;
@@ -251,14 +252,15 @@ export class CasesService {
           closed_at: null,
           version: 0,
         };
-        await this.repo.insert(trx, row);
+        const writes = new CaseWrites();
+        writes.newCase = row;
         await this.deps.media.attach(
           trx,
           photos.map((p) => p.id),
           id,
           'report',
         );
-        await this.repo.insertEvent(trx, {
+        writes.events.push({
           id: newId(now.getTime()),
           case_id: id,
           action: 'submit',
@@ -271,28 +273,22 @@ export class CasesService {
           data: null,
           created_at: now.toISOString(),
         });
-        await this.startClock(trx, id, 'intake', category, now);
-        for (const n of nearby) {
-          await this.repo.insertLink(trx, {
-            case_id: id,
-            other_case_id: n.id,
-            kind: 'possible_duplicate',
-            distance_m: Math.round(n.distance * 10) / 10,
-            created_at: now.toISOString(),
-          });
-        }
-        await this.ctx.outbox.emit(trx, 'case.submitted', {
-          caseId: id,
-          number,
-          channel: input.channel,
-          categoryId: category.id,
-          gridId: grid?.id ?? null,
-          outsideArea,
-          duplicates: nearby.map((n) => n.id),
+        this.startClock(writes, id, 'intake', category, now);
+        writes.outbox.push({
+          topic: 'case.submitted',
+          payload: {
+            caseId: id,
+            number,
+            channel: input.channel,
+            categoryId: category.id,
+            gridId: grid?.id ?? null,
+            outsideArea,
+            duplicates: nearby.map((n) => n.id),
+          },
         });
         if (reporterResidentId) {
-          await this.deps.inbox.notifyResident(trx, reporterResidentId, {
-            kind: 'case',
+          writes.notifyResident({
+            residentId: reporterResidentId,
             caseId: id,
             title: { zh: `案卷 ${number} 已提交`, en: `Case ${number} submitted` },
             body: {
@@ -303,15 +299,35 @@ export class CasesService {
         }
         // automatic dispatch where a rule (or later a confident classifier) is sure
         if (suggestion && suggestion.mode === 'auto' && suggestion.target === 'department' && !outsideArea) {
-          row = await this.apply(trx, row, 'accept', SYSTEM, {}, category, now, {
+          row = await this.apply(trx, writes, row, 'accept', SYSTEM, {}, category, now, {
             data: { auto: { source: suggestion.source, ruleId: suggestion.ruleId } },
           });
-          row = await this.dispatchTo(trx, row, SYSTEM, suggestion.departmentId, category, now, suggestion);
+          row = await this.dispatchTo(
+            trx,
+            writes,
+            row,
+            SYSTEM,
+            suggestion.departmentId,
+            category,
+            now,
+            suggestion,
+          );
+        }
+        const running = writes.runningClocks(id)[0];
+        await this.flush(trx, writes);
+        for (const n of nearby) {
+          await this.repo.insertLink(trx, {
+            case_id: id,
+            other_case_id: n.id,
+            kind: 'possible_duplicate',
+            distance_m: Math.round(n.distance * 10) / 10,
+            created_at: now.toISOString(),
+          });
         }
         const body = await this.residentView(
           row,
           opts.locale ?? 'zh-CN',
-          { includeTimeline: false, photos },
+          { includeTimeline: false, photos, running: running ? [running] : [] },
           trx,
         );
         const res = { statusCode: 201, body };
@@ -380,11 +396,11 @@ export class CasesService {
       photos = await this.deps.media.claimable(input.photoIds, { kind: 'staff', id: actor.id });
     }
     if (action === 'dispatch') {
-      const dept = await this.deps.org.repo.departmentById(input.departmentId!);
+      const dept = this.deps.org.department(input.departmentId!);
       if (!dept || !dept.active || dept.kind !== 'internal') throw new AppError('case.department_inactive');
     }
     if (action === 'escalate') {
-      const body = await this.deps.org.repo.departmentById(input.externalBodyId!);
+      const body = this.deps.org.department(input.externalBodyId!);
       if (!body || !body.active || body.kind !== 'external') throw new AppError('case.department_inactive');
     }
     let master: CaseRow | undefined;
@@ -412,12 +428,14 @@ export class CasesService {
     await this.ctx.kysely.transaction().execute(async (trx) => {
       const fresh = await this.repo.byId(row.id, trx);
       if (!fresh || fresh.version !== row.version) throw new AppError('case.invalid_transition');
+      const writes = new CaseWrites();
       if (action === 'dispatch') {
-        await this.dispatchTo(trx, fresh, actor, input.departmentId!, category, now, null);
-        return;
+        await this.dispatchTo(trx, writes, fresh, actor, input.departmentId!, category, now, null);
+      } else {
+        const extra = await this.extraFor(trx, action, fresh, input, now, master);
+        await this.apply(trx, writes, fresh, action, actor, input, category, now, extra);
       }
-      const extra = await this.extraFor(trx, action, fresh, input, now, master);
-      await this.apply(trx, fresh, action, actor, input, category, now, extra);
+      await this.flush(trx, writes);
       if (photos.length)
         await this.deps.media.attach(
           trx,
@@ -468,14 +486,14 @@ export class CasesService {
         return {
           patch: { department_id: null, return_count: row.return_count + 1 },
           internalNote: input.reason!.trim(),
-          data: await this.deptData(trx, row.department_id),
+          data: this.deptData(row.department_id),
         };
       case 'sign':
       case 'start':
       case 'acknowledge_supervision': {
         const patch: Updateable<CaseRecordTable> =
           action === 'acknowledge_supervision' ? { supervise_acknowledged_at: iso } : {};
-        return { patch, data: await this.deptData(trx, row.department_id) };
+        return { patch, data: this.deptData(row.department_id) };
       }
       case 'reply':
         return {
@@ -491,7 +509,7 @@ export class CasesService {
           },
           internalNote: input.reason!.trim(),
           data: {
-            ...(await this.deptData(trx, row.department_id)),
+            ...this.deptData(row.department_id),
             dueAt: new Date(input.dueAt!).toISOString(),
           },
         };
@@ -504,7 +522,7 @@ export class CasesService {
       case 'deny_extension':
         return { patch: { extension_state: 'denied' }, internalNote: input.reason?.trim() || null };
       case 'escalate': {
-        const body = await this.deps.org.repo.departmentById(input.externalBodyId!, trx);
+        const body = this.deps.org.department(input.externalBodyId!);
         return {
           patch: {
             external_body_id: input.externalBodyId!,
@@ -553,14 +571,14 @@ export class CasesService {
     }
   }
 
-  private async deptData(executor: Executor, departmentId: string | null): Promise<EventData> {
-    if (!departmentId) return {};
-    const d = await this.deps.org.repo.departmentById(departmentId, executor);
+  private deptData(departmentId: string | null): EventData {
+    const d = this.deps.org.department(departmentId);
     return d ? { department: { zh: d.name_zh, en: d.name_en } } : {};
   }
 
   private async dispatchTo(
     trx: Executor,
+    writes: CaseWrites,
     row: CaseRow,
     actor: Actor,
     departmentId: string,
@@ -568,29 +586,27 @@ export class CasesService {
     now: Date,
     suggestion: DispatchSuggestion | null,
   ): Promise<CaseRow> {
-    const data = await this.deptData(trx, departmentId);
-    const next = await this.apply(trx, row, 'dispatch', actor, { departmentId }, category, now, {
+    const data = this.deptData(departmentId);
+    const next = await this.apply(trx, writes, row, 'dispatch', actor, { departmentId }, category, now, {
       patch: { department_id: departmentId, dispatched_at: now.toISOString() },
       data: {
         ...data,
         ...(suggestion ? { auto: { source: suggestion.source, ruleId: suggestion.ruleId } } : {}),
       },
     });
-    await this.deps.inbox.notifyStaff(
-      trx,
-      { departmentId },
-      {
-        kind: 'case.dispatched',
-        caseId: row.id,
-        message: { zh: `新案卷 ${row.number} 待签收`, en: `New case ${row.number} to sign for` },
-      },
-    );
+    writes.staffNotices.push({
+      target: { departmentId },
+      kind: 'case.dispatched',
+      caseId: row.id,
+      message: { zh: `新案卷 ${row.number} 待签收`, en: `New case ${row.number} to sign for` },
+    });
     return next;
   }
 
   /** Applies a decided action: case row, clocks, timeline, outbox event, reporter's inbox. */
   private async apply(
     trx: Executor,
+    writes: CaseWrites,
     row: CaseRow,
     action: CaseAction,
     actor: Actor,
@@ -611,21 +627,27 @@ export class CasesService {
 
     const change = clockChange(from, to, action);
     if (change.stop) {
-      const late = await this.stopClocks(trx, row.id, now, change.suspend);
+      const late = await this.stopClocks(trx, writes, row.id, now, change.suspend);
       patch.late_clocks = row.late_clocks + late;
       patch.overdue = 0;
     }
-    if (change.start) await this.startClock(trx, row.id, change.start, category, now);
+    if (change.start) this.startClock(writes, row.id, change.start, category, now);
     if (extra.moveHandleDue)
-      await this.moveHandleDue(trx, row.id, new Date(extra.moveHandleDue), category, now);
+      await this.moveHandleDue(trx, writes, row.id, new Date(extra.moveHandleDue), now);
     if (to === 'closed' && !change.stop) patch.overdue = 0;
 
-    if (!(await this.repo.update(trx, row.id, row.version, patch)))
-      throw new AppError('case.invalid_transition');
-    const next = { ...row, ...patch, version: row.version + 1 } as CaseRow;
+    let next: CaseRow;
+    if (writes.isNew(row.id)) {
+      // not in the database yet: change it in memory, it is inserted once at the end
+      next = Object.assign(writes.newCase!, patch, { version: row.version + 1 });
+    } else {
+      if (!(await this.repo.update(trx, row.id, row.version, patch)))
+        throw new AppError('case.invalid_transition');
+      next = { ...row, ...patch, version: row.version + 1 } as CaseRow;
+    }
 
     const data: EventData = { ...(extra.data ?? {}) };
-    await this.repo.insertEvent(trx, {
+    writes.events.push({
       id: newId(now.getTime()),
       case_id: row.id,
       action,
@@ -638,24 +660,30 @@ export class CasesService {
       data: JSON.stringify({ ...data, ...(extra.internalData ?? {}) }),
       created_at: now.toISOString(),
     });
-    await this.ctx.outbox.emit(trx, `case.${action}`, {
-      caseId: row.id,
-      number: row.number,
-      from,
-      to,
-      actor: actorRef(actor),
-      departmentId: next.department_id,
+    writes.outbox.push({
+      topic: `case.${action}`,
+      payload: {
+        caseId: row.id,
+        number: row.number,
+        from,
+        to,
+        actor: actorRef(actor),
+        departmentId: next.department_id,
+      },
     });
     if (decision.visibility === 'public' && action !== 'rate') {
       const text = describeEvent(action, data);
       const note = extra.publicNote ? `\n${extra.publicNote}` : '';
       const recipients = new Set<string>();
       if (row.reporter_resident_id) recipients.add(row.reporter_resident_id);
-      for (const m of await this.repo.mergedInto(row.id, trx))
-        if (m.reporter_resident_id) recipients.add(m.reporter_resident_id);
+      // reporters of cases merged into this one follow it (a new case has none)
+      if (!writes.isNew(row.id)) {
+        for (const m of await this.repo.mergedInto(row.id, trx))
+          if (m.reporter_resident_id) recipients.add(m.reporter_resident_id);
+      }
       for (const residentId of recipients) {
-        await this.deps.inbox.notifyResident(trx, residentId, {
-          kind: 'case',
+        writes.notifyResident({
+          residentId,
           caseId: row.id,
           title: {
             zh: `案卷 ${row.number}：${CASE_STATE_LABELS[to].zh}`,
@@ -666,18 +694,15 @@ export class CasesService {
       }
     }
     if (action === 'supervise' && next.department_id) {
-      await this.deps.inbox.notifyStaff(
-        trx,
-        { departmentId: next.department_id },
-        {
-          kind: 'case.supervised',
-          caseId: row.id,
-          message: {
-            zh: `案卷 ${row.number} 被督办：${input.message}`,
-            en: `Case ${row.number} is supervised: ${input.message}`,
-          },
+      writes.staffNotices.push({
+        target: { departmentId: next.department_id },
+        kind: 'case.supervised',
+        caseId: row.id,
+        message: {
+          zh: `案卷 ${row.number} 被督办：${input.message}`,
+          en: `Case ${row.number} is supervised: ${input.message}`,
         },
-      );
+      });
     }
     return next;
   }
@@ -707,14 +732,19 @@ export class CasesService {
   }
 
   // ── clocks (time limits) ───────────────────────────────────────────────
-  private async startClock(trx: Executor, caseId: string, clock: ClockName, category: Category, now: Date) {
+  private startClock(
+    writes: CaseWrites,
+    caseId: string,
+    clock: ClockName,
+    category: Category,
+    now: Date,
+  ): void {
     const { amount, unit } = clockBudget(clock, category.limits, category.calendarTime);
     const cal = this.ctx.calendar.current;
     const due = computeDue(cal, now, amount, unit);
     const warn = warningAt(cal, now, due, unit, this.ctx.config.sla.warnFraction);
-    const id = newId(now.getTime());
-    await this.repo.insertClock(trx, {
-      id,
+    writes.clocks.push({
+      id: newId(now.getTime()),
       case_id: caseId,
       clock,
       unit,
@@ -726,26 +756,32 @@ export class CasesService {
       warned_at: null,
       overdue_at: null,
     });
-    await this.scheduleTimers(trx, id, warn, due);
   }
 
-  private async scheduleTimers(trx: Executor, clockId: string, warn: Date, due: Date) {
-    await this.ctx.outbox.emit(
-      trx,
-      'case.clock_warn',
-      { clockId, at: warn.toISOString() },
-      { availableAt: warn },
-    );
-    await this.ctx.outbox.emit(
-      trx,
-      'case.clock_due',
-      { clockId, at: due.toISOString() },
-      { availableAt: due },
-    );
+  private scheduleTimers(writes: CaseWrites, clockId: string, warn: Date, due: Date): void {
+    writes.outbox.push({
+      topic: 'case.clock_warn',
+      payload: { clockId, at: warn.toISOString() },
+      availableAt: warn,
+    });
+    writes.outbox.push({
+      topic: 'case.clock_due',
+      payload: { clockId, at: due.toISOString() },
+      availableAt: due,
+    });
   }
 
   /** Stops every running clock of a case; returns how many finished late. */
-  private async stopClocks(trx: Executor, caseId: string, now: Date, suspend: boolean): Promise<number> {
+  private async stopClocks(
+    trx: Executor,
+    writes: CaseWrites,
+    caseId: string,
+    now: Date,
+    suspend: boolean,
+  ): Promise<number> {
+    // clocks started in this same transaction never ran: they are simply not written
+    writes.dropClocks(caseId);
+    if (writes.isNew(caseId)) return 0;
     let late = 0;
     for (const c of await this.repo.runningClocks(trx, caseId)) {
       if (now.getTime() > Date.parse(c.due_at)) late++;
@@ -754,7 +790,7 @@ export class CasesService {
     return late;
   }
 
-  private async moveHandleDue(trx: Executor, caseId: string, due: Date, category: Category, now: Date) {
+  private async moveHandleDue(trx: Executor, writes: CaseWrites, caseId: string, due: Date, now: Date) {
     const handle = (await this.repo.runningClocks(trx, caseId)).find((c) => c.clock === 'handle');
     if (!handle) return;
     const unit = handle.unit as ClockUnit;
@@ -774,8 +810,38 @@ export class CasesService {
     });
     if (!stillOverdue)
       await trx.updateTable('case_record').set({ overdue: 0 }).where('id', '=', caseId).execute();
-    await this.scheduleTimers(trx, handle.id, warn, due);
-    void category;
+    this.scheduleTimers(writes, handle.id, warn, due);
+  }
+
+  /** Writes what a transaction gathered: the new case, timeline, clocks and their timers, outbox, inbox. */
+  private async flush(trx: Executor, writes: CaseWrites): Promise<void> {
+    if (writes.newCase) await this.repo.insert(trx, writes.newCase);
+    if (writes.events.length) await this.repo.insertEvents(trx, writes.events);
+    if (writes.clocks.length) {
+      await this.repo.insertClocks(trx, writes.clocks);
+      for (const c of writes.clocks)
+        this.scheduleTimers(writes, c.id, new Date(c.warn_at), new Date(c.due_at));
+    }
+    if (writes.outbox.length) await this.ctx.outbox.emitMany(trx, writes.outbox);
+    if (writes.residentMessages.size) {
+      await this.deps.inbox.notifyResidents(
+        trx,
+        [...writes.residentMessages.values()].map((m) => ({
+          residentId: m.residentId,
+          kind: 'case',
+          caseId: m.caseId,
+          title: m.title,
+          body: m.body,
+        })),
+      );
+    }
+    for (const n of writes.staffNotices) {
+      await this.deps.inbox.notifyStaff(trx, n.target, {
+        kind: n.kind,
+        caseId: n.caseId,
+        message: n.message,
+      });
+    }
   }
 
   /** Outbox handler for clock timers: warn at 75 %, flag overdue and escalate once at 100 %. */
@@ -875,16 +941,17 @@ export class CasesService {
     return this.residentView(row, locale, { includeTimeline: true, actor });
   }
 
-  private async common(row: CaseRow, locale: Locale, executor: Executor = this.ctx.kysely) {
+  private async common(
+    row: CaseRow,
+    locale: Locale,
+    executor: Executor = this.ctx.kysely,
+    knownRunning?: CaseClockRow[],
+  ) {
     const category = this.deps.catalog.find(row.category_id);
     const grid = this.deps.org.grid(row.grid_id);
-    const running = (await this.repo.runningClocksFor([row.id], executor))[0];
-    const dept = row.department_id
-      ? await this.deps.org.repo.departmentById(row.department_id, executor)
-      : undefined;
-    const ext = row.external_body_id
-      ? await this.deps.org.repo.departmentById(row.external_body_id, executor)
-      : undefined;
+    const running = (knownRunning ?? (await this.repo.runningClocksFor([row.id], executor)))[0];
+    const dept = this.deps.org.department(row.department_id);
+    const ext = this.deps.org.department(row.external_body_id);
     const pick = (zh: string, en: string) => (locale === 'en' ? en : zh);
     return {
       id: row.id,
@@ -966,10 +1033,10 @@ export class CasesService {
   async residentView(
     row: CaseRow,
     locale: Locale,
-    opts: { includeTimeline: boolean; photos?: UploadRow[]; actor?: Actor },
+    opts: { includeTimeline: boolean; photos?: UploadRow[]; actor?: Actor; running?: CaseClockRow[] },
     executor: Executor = this.ctx.kysely,
   ) {
-    const base = await this.common(row, locale, executor);
+    const base = await this.common(row, locale, executor, opts.running);
     const photos = opts.photos ?? (await this.deps.media.forCase(row.id, executor));
     const master = row.master_case_id ? await this.repo.byId(row.master_case_id, executor) : undefined;
     const closedMs = row.closed_at ? Date.parse(row.closed_at) : null;

@@ -40,6 +40,38 @@ export class InboxService {
     return id;
   }
 
+  /** Several resident messages in one statement. */
+  async notifyResidents(
+    trx: Executor,
+    msgs: readonly {
+      residentId: string;
+      kind: string;
+      caseId?: string | null;
+      title: Bilingual;
+      body: Bilingual;
+    }[],
+  ): Promise<void> {
+    if (msgs.length === 0) return;
+    const now = this.ctx.clock.now();
+    await trx
+      .insertInto('inbox_message')
+      .values(
+        msgs.map((m) => ({
+          id: newId(now.getTime()),
+          resident_id: m.residentId,
+          kind: m.kind,
+          case_id: m.caseId ?? null,
+          title_zh: m.title.zh,
+          title_en: m.title.en,
+          body_zh: m.body.zh,
+          body_en: m.body.en,
+          created_at: now.toISOString(),
+          read_at: null,
+        })),
+      )
+      .execute();
+  }
+
   async notifyStaff(
     trx: Executor,
     target: { staffId?: string | null; departmentId?: string | null },

@@ -5,7 +5,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId, newToken } from '../../kernel/ids.js';
 import { GridIndex } from './geo/grid-index.js';
-import type { OrgRepo } from './org.repo.js';
+import type { DepartmentRow, OrgRepo } from './org.repo.js';
 
 export interface GridInfo {
   id: string;
@@ -21,12 +21,14 @@ export interface GridInfo {
 }
 
 export const GRIDS_CHANGED = 'org.grids_changed';
+export const DEPARTMENTS_CHANGED = 'org.departments_changed';
 
 export class OrgService {
   private index = new GridIndex<string>([]);
   private byId = new Map<string, GridInfo>();
   private byCode = new Map<string, GridInfo>();
   private byToken = new Map<string, GridInfo>();
+  private departments = new Map<string, DepartmentRow>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -36,9 +38,23 @@ export class OrgService {
 
   async init(): Promise<void> {
     await this.reloadGrids();
-    this.unsubscribe = this.ctx.bus.subscribe(GRIDS_CHANGED, () => {
+    await this.reloadDepartments();
+    const offGrids = this.ctx.bus.subscribe(GRIDS_CHANGED, () => {
       this.reloadGrids().catch((err) => this.ctx.log.error({ err }, 'grid reload failed'));
     });
+    const offDepts = this.ctx.bus.subscribe(DEPARTMENTS_CHANGED, () => {
+      this.reloadDepartments().catch((err) => this.ctx.log.error({ err }, 'department reload failed'));
+    });
+    this.unsubscribe = () => {
+      offGrids();
+      offDepts();
+    };
+  }
+
+  /** Tell every instance that departments changed. */
+  async departmentsChanged(): Promise<void> {
+    await this.reloadDepartments();
+    if (this.ctx.bus.kind !== 'memory') await this.ctx.bus.publish(DEPARTMENTS_CHANGED, {});
   }
 
   close(): void {
@@ -140,10 +156,14 @@ export class OrgService {
     await this.gridsChanged();
   }
 
-  async department(id: string) {
-    const d = await this.repo.departmentById(id);
-    if (!d) throw new AppError('org.not_found');
-    return d;
+  /** A department or external body from the in-memory copy (they change rarely). */
+  department(id: string | null | undefined): DepartmentRow | null {
+    return id ? (this.departments.get(id) ?? null) : null;
+  }
+
+  async reloadDepartments(): Promise<void> {
+    const rows = await this.repo.listDepartments();
+    this.departments = new Map(rows.map((d) => [d.id, d]));
   }
 
   /** The context the grid import/export helpers run with. */
