@@ -55,7 +55,8 @@ const readSettings = (): Settings => ({
   warmupS: envNumber('BENCH_INTAKE_WARMUP', 2),
 });
 const RESIDENTS = 50;
-const BODIES_PER_CONNECTION = 64;
+// distinct places per connection: real reports come from all over the map, not a few spots
+const BODIES_PER_CONNECTION = 512;
 const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 50;
 
@@ -129,6 +130,9 @@ async function signInResidents(server: ChildServer, dataDir: string, count: numb
   return tokens;
 }
 
+/** The snap categories a demo rule dispatches automatically: reports are spread over them. */
+const AUTO_CATEGORIES = ['snap.urban', 'snap.safety', 'snap.rental', 'snap.urban.garbage'];
+
 /** One list per connection: its own resident's token, its own points. */
 function requestLists(
   route: string,
@@ -140,7 +144,7 @@ function requestLists(
       const point = points[(k * BODIES_PER_CONNECTION + j) % points.length]!;
       const body = JSON.stringify({
         channel: 'snap',
-        categoryId: 'snap.urban',
+        categoryId: AUTO_CATEGORIES[(k + j) % AUTO_CATEGORIES.length],
         description: `${DESCRIPTIONS[(k + j) % DESCRIPTIONS.length]}（压测 ${k}-${j}）`,
         location: point,
       });

@@ -27,6 +27,7 @@ import { installHttpBasics } from './kernel/http.js';
 import { Outbox } from './kernel/outbox.js';
 import { Pii, loadMasterKey } from './kernel/pii.js';
 import { RateLimiter } from './kernel/ratelimit.js';
+import { TxRunner } from './kernel/tx.js';
 import type { SmsSender } from './kernel/sms.js';
 import { allMigrations } from './migrations.js';
 import { AuditService, auditRoutes } from './modules/audit/index.js';
@@ -120,6 +121,7 @@ export async function buildContext(opts: BuildOptions): Promise<OwnedContext> {
     pii: new Pii(loadMasterKey(config.dataKey, config.dataDir)),
     calendar,
     sms: opts.sms ?? createSmsSender(config.smsProvider, config.dataDir),
+    tx: new TxRunner(db.kysely, db.dialect),
   };
   return {
     ctx,

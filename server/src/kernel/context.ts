@@ -11,6 +11,7 @@ import type { Outbox } from './outbox.js';
 import type { Pii } from './pii.js';
 import type { RateLimiter } from './ratelimit.js';
 import type { SmsSender } from './sms.js';
+import type { TxRunner } from './tx.js';
 
 /** The working-day calendar, rebuilt when an administrator edits the overrides. */
 export interface CalendarHolder {
@@ -30,4 +31,6 @@ export interface AppContext {
   pii: Pii;
   calendar: CalendarHolder;
   sms: SmsSender;
+  /** Transactions for write paths (group commit on SQLite). */
+  tx: TxRunner;
 }

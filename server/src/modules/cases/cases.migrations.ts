@@ -60,8 +60,9 @@ export const casesMigrations = {
       await idx('case_department_state', ['department_id', 'state']);
       await idx('case_grid_state', ['grid_id', 'state']);
       await idx('case_reporter', ['reporter_resident_id', 'created_at']);
-      // possible duplicates: same category, a narrow latitude band (then longitude and time)
-      await idx('case_category_lat', ['category_id', 'lat']);
+      // possible duplicates: same category, a narrow latitude band; longitude, time and state are
+      // checked in the index too, so only real neighbours are read from the table
+      await idx('case_nearby', ['category_id', 'lat', 'lng', 'created_at', 'state']);
       await idx('case_created', ['created_at']);
       await idx('case_master', ['master_case_id']);
       await db.schema

@@ -200,7 +200,7 @@ export class CasesService {
 
     let response: StoredResponse | null = null;
     try {
-      response = await this.ctx.kysely.transaction().execute(async (trx) => {
+      response = await this.ctx.tx.run(async (trx) => {
         const day = shanghaiDay(now);
         const seq = await this.repo.nextNumber(trx, day);
         const number = `${this.ctx.config.subdistrict.caseNumberPrefix}${day.replace(/-/g, '')}-${String(seq).padStart(4, '0')}`;
@@ -425,7 +425,7 @@ export class CasesService {
       }
     }
 
-    await this.ctx.kysely.transaction().execute(async (trx) => {
+    await this.ctx.tx.run(async (trx) => {
       const fresh = await this.repo.byId(row.id, trx);
       if (!fresh || fresh.version !== row.version) throw new AppError('case.invalid_transition');
       const writes = new CaseWrites();
