@@ -594,12 +594,8 @@ export class CasesService {
         ...(suggestion ? { auto: { source: suggestion.source, ruleId: suggestion.ruleId } } : {}),
       },
     });
-    writes.staffNotices.push({
-      target: { departmentId },
-      kind: 'case.dispatched',
-      caseId: row.id,
-      message: { zh: `新案卷 ${row.number} 待签收`, en: `New case ${row.number} to sign for` },
-    });
+    // the department's queue is its list of dispatched cases; notices are kept for what needs
+    // attention beyond the queue (warnings, overdue, supervision)
     return next;
   }
 
