@@ -37,7 +37,7 @@ const boundaryZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', 'e2e-output/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'data/**', 'coverage/**', 'e2e-output/**', 'tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

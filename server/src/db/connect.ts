@@ -12,6 +12,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DialectName;
+  /** The PostgreSQL schema in use, when not the default. */
+  schema?: string;
   /** The raw better-sqlite3 handle (SQLite only): online backup, pragmas. */
   sqlite?: SQLite.Database;
   close(): Promise<void>;
@@ -41,7 +43,12 @@ export function connect(opts: ConnectOptions): Db {
       ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
     });
     const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { kysely, dialect: 'postgres', close: () => kysely.destroy() };
+    return {
+      kysely,
+      dialect: 'postgres',
+      ...(opts.pgSchema ? { schema: opts.pgSchema } : {}),
+      close: () => kysely.destroy(),
+    };
   }
   const file = opts.sqliteFile ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });

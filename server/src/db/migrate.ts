@@ -13,7 +13,12 @@ class StaticProvider implements MigrationProvider {
 }
 
 export async function migrateToLatest(db: Db, migrations: MigrationSet): Promise<string[]> {
-  const migrator = new Migrator({ db: db.kysely, provider: new StaticProvider(migrations) });
+  // with a schema of its own, the migrator must not mistake another schema's tables for its own
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: new StaticProvider(migrations),
+    ...(db.schema ? { migrationTableSchema: db.schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

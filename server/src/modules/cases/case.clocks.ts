@@ -29,7 +29,7 @@ export function clockChange(
   if (before && before === after && action !== 'rework' && action !== 'reopen') {
     return { stop: false, suspend: false, start: null };
   }
-  return { stop: before !== null, suspend: to === 'escalated', start: after };
+  return { stop: before !== null, suspend: before !== null && to === 'escalated', start: after };
 }
 
 export interface CategoryLimits {

@@ -238,15 +238,20 @@ export function decide(
   return { ok: true, to: rule.to(c), visibility: rule.visibility };
 }
 
-/** The actions an actor could take on a case right now (input aside), for UIs. */
-export function availableActions(c: CaseSnapshot, actor: Actor): CaseAction[] {
+/** The actions an actor could take on a case right now (input aside), for UIs. With `opts`, time
+ * windows are checked too (reopen only within its days). */
+export function availableActions(c: CaseSnapshot, actor: Actor, opts?: MachineOptions): CaseAction[] {
   return (Object.keys(RULES) as CaseAction[]).filter((action) => {
     const rule = RULES[action];
     if (!rule.who(actor, c) || !rule.from.includes(c.state)) return false;
     if (action === 'approve_extension' || action === 'deny_extension') return c.extensionState === 'pending';
     if (action === 'request_extension') return c.extensionState !== 'pending';
     if (action === 'rate') return c.rating === null;
-    if (action === 'reopen') return c.rating === null || c.rating < 4;
+    if (action === 'reopen') {
+      if (c.rating !== null && c.rating >= 4) return false;
+      if (!opts || !c.closedAt) return true;
+      return opts.now.getTime() - Date.parse(c.closedAt) <= opts.reopenDays * 86_400_000;
+    }
     if (action === 'close') return !c.needsVerification;
     if (action === 'acknowledge_supervision') return c.supervised && !c.supervisionAcknowledged;
     return true;

@@ -1048,7 +1048,13 @@ export class CasesService {
       replyPhotos: photos.filter((p) => p.role === 'reply').map((p) => this.deps.media.view(p)),
       masterCase: master ? { id: master.id, number: master.number, state: master.state } : null,
       reopenUntil,
-      actions: opts.actor && category ? availableActions(this.snapshot(row, category), opts.actor) : [],
+      actions:
+        opts.actor && category
+          ? availableActions(this.snapshot(row, category), opts.actor, {
+              now: this.ctx.clock.now(),
+              reopenDays: this.ctx.config.reopenDays,
+            })
+          : [],
       ...(opts.includeTimeline
         ? {
             timeline: (await this.repo.events(row.id, true, executor)).map((e) =>
@@ -1117,7 +1123,10 @@ export class CasesService {
       })),
       timeline: (await this.repo.events(row.id, false)).map((e) => this.renderEvent(e, locale, true)),
       needsVerification: category.needsVerification,
-      actions: availableActions(this.snapshot(row, category), actor),
+      actions: availableActions(this.snapshot(row, category), actor, {
+        now: this.ctx.clock.now(),
+        reopenDays: this.ctx.config.reopenDays,
+      }),
     };
   }
 
