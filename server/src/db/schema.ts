@@ -212,6 +212,7 @@ export interface CaseRecordTable {
   grid_id: string | null;
   community_id: string | null;
   outside_area: number;
+  geo_cell: number | null;
   state: string;
   department_id: string | null;
   external_body_id: string | null;

@@ -12,6 +12,7 @@ import type { Database } from '../db/schema.js';
 import type { DialectName } from '../db/connect.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
+import { insertRows } from '../db/fast-insert.js';
 
 export interface OutboxEvent<P = Record<string, unknown>> {
   id: string;
@@ -110,22 +111,22 @@ export class Outbox {
     if (events.length === 0) return;
     const now = this.clock.now();
     const nowIso = now.toISOString();
-    await trx
-      .insertInto('outbox')
-      .values(
-        events.map((e) => ({
-          id: newId(now.getTime()),
-          topic: e.topic,
-          payload: JSON.stringify(e.payload),
-          created_at: nowIso,
-          available_at: (e.availableAt ?? now).toISOString(),
-          last_error: null,
-          locked_by: null,
-          locked_until: null,
-          processed_at: null,
-        })),
-      )
-      .execute();
+    await insertRows(
+      trx,
+      'outbox',
+      events.map((e) => ({
+        id: newId(now.getTime()),
+        topic: e.topic,
+        payload: JSON.stringify(e.payload),
+        created_at: nowIso,
+        available_at: (e.availableAt ?? now).toISOString(),
+        attempts: 0,
+        last_error: null,
+        locked_by: null,
+        locked_until: null,
+        processed_at: null,
+      })),
+    );
   }
 
   /** Ask the worker to look for new events soon (call after a commit that emitted events). */

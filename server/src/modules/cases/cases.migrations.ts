@@ -20,6 +20,7 @@ export const casesMigrations = {
         .addColumn('grid_id', T.id, (c) => c.references('grid.id'))
         .addColumn('community_id', T.id, (c) => c.references('community.id'))
         .addColumn('outside_area', T.bool, (c) => c.notNull().defaultTo(0))
+        .addColumn('geo_cell', T.bigint)
         .addColumn('state', T.text, (c) => c.notNull())
         .addColumn('department_id', T.id, (c) => c.references('department.id'))
         .addColumn('external_body_id', T.id, (c) => c.references('department.id'))
@@ -60,9 +61,8 @@ export const casesMigrations = {
       await idx('case_department_state', ['department_id', 'state']);
       await idx('case_grid_state', ['grid_id', 'state']);
       await idx('case_reporter', ['reporter_resident_id', 'created_at']);
-      // possible duplicates: same category, a narrow latitude band; longitude, time and state are
-      // checked in the index too, so only real neighbours are read from the table
-      await idx('case_nearby', ['category_id', 'lat', 'lng', 'created_at', 'state']);
+      // possible duplicates: same category, the few ~55 m cells around the point (case.cells.ts)
+      await idx('case_nearby', ['category_id', 'geo_cell', 'created_at']);
       await idx('case_created', ['created_at']);
       await idx('case_master', ['master_case_id']);
       await db.schema

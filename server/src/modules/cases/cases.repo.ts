@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { CaseClockTable, CaseEventTable, CaseRecordTable, Database } from '../../db/schema.js';
 import type { Executor } from '../../kernel/outbox.js';
+import { insertRows } from '../../db/fast-insert.js';
 
 export type CaseRow = Selectable<CaseRecordTable>;
 export type CaseEventRow = Selectable<CaseEventTable>;
@@ -49,7 +50,7 @@ export class CasesRepo {
   }
 
   insert(trx: Executor, row: Insertable<CaseRecordTable>) {
-    return trx.insertInto('case_record').values(row).execute();
+    return insertRows(trx, 'case_record', [row]);
   }
 
   /** Optimistic update: succeeds only if nobody changed the case since `version` was read. */
@@ -73,11 +74,11 @@ export class CasesRepo {
   }
 
   insertEvents(trx: Executor, rows: Insertable<CaseEventTable>[]) {
-    return trx.insertInto('case_event').values(rows).execute();
+    return insertRows(trx, 'case_event', rows);
   }
 
   insertClocks(trx: Executor, rows: Insertable<CaseClockTable>[]) {
-    return trx.insertInto('case_clock').values(rows).execute();
+    return insertRows(trx, 'case_clock', rows);
   }
 
   events(caseId: string, publicOnly: boolean, executor: Executor = this.db) {
@@ -117,10 +118,7 @@ export class CasesRepo {
     opts: {
       categoryId: string;
       since: string;
-      lat: number;
-      lng: number;
-      dLat: number;
-      dLng: number;
+      cells: number[];
       excludeId: string;
     },
   ) {
@@ -128,6 +126,7 @@ export class CasesRepo {
       .selectFrom('case_record')
       .select(['id', 'lat', 'lng'])
       .where('category_id', '=', opts.categoryId)
+      .where('geo_cell', 'in', opts.cells)
       .where('created_at', '>=', opts.since)
       .where('state', 'in', [
         'submitted',
@@ -138,10 +137,6 @@ export class CasesRepo {
         'replied',
         'escalated',
       ])
-      .where('lat', '>=', opts.lat - opts.dLat)
-      .where('lat', '<=', opts.lat + opts.dLat)
-      .where('lng', '>=', opts.lng - opts.dLng)
-      .where('lng', '<=', opts.lng + opts.dLng)
       .where('id', '!=', opts.excludeId)
       .limit(20)
       .execute();

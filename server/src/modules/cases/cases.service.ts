@@ -27,6 +27,7 @@ import type { OrgService } from '../org/index.js';
 import { haversineMeters } from '../org/index.js';
 import type { EventData } from './case.describe.js';
 import { CaseWrites } from './case.writes.js';
+import { cellsWithin, geoCell } from './case.cells.js';
 import { describeEvent } from './case.describe.js';
 import type { ActionInput, CaseSnapshot } from './case.machine.js';
 import { availableActions, decide } from './case.machine.js';
@@ -218,6 +219,7 @@ export class CasesService {
           grid_id: grid?.id ?? null,
           community_id: grid?.communityId ?? null,
           outside_area: outsideArea ? 1 : 0,
+          geo_cell: location ? geoCell(location.lat, location.lng) : null,
           state: 'submitted',
           department_id: null,
           external_body_id: null,
@@ -353,16 +355,11 @@ export class CasesService {
     now: Date,
   ) {
     const radius = this.ctx.config.duplicates.radiusMeters;
-    const dLat = radius / 111_320;
-    const dLng = radius / (111_320 * Math.cos((loc.lat * Math.PI) / 180));
     const since = new Date(now.getTime() - this.ctx.config.duplicates.days * 86_400_000).toISOString();
     const rows = await this.repo.nearbyOpen(this.ctx.kysely, {
       categoryId,
       since,
-      lat: loc.lat,
-      lng: loc.lng,
-      dLat,
-      dLng,
+      cells: cellsWithin(loc.lat, loc.lng, radius),
       excludeId,
     });
     return rows

@@ -5,6 +5,7 @@ import type { StaffActor } from '../../kernel/actor.js';
 import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
+import { insertRows } from '../../db/fast-insert.js';
 import type { Executor } from '../../kernel/outbox.js';
 
 export interface Bilingual {
@@ -53,23 +54,22 @@ export class InboxService {
   ): Promise<void> {
     if (msgs.length === 0) return;
     const now = this.ctx.clock.now();
-    await trx
-      .insertInto('inbox_message')
-      .values(
-        msgs.map((m) => ({
-          id: newId(now.getTime()),
-          resident_id: m.residentId,
-          kind: m.kind,
-          case_id: m.caseId ?? null,
-          title_zh: m.title.zh,
-          title_en: m.title.en,
-          body_zh: m.body.zh,
-          body_en: m.body.en,
-          created_at: now.toISOString(),
-          read_at: null,
-        })),
-      )
-      .execute();
+    await insertRows(
+      trx,
+      'inbox_message',
+      msgs.map((m) => ({
+        id: newId(now.getTime()),
+        resident_id: m.residentId,
+        kind: m.kind,
+        case_id: m.caseId ?? null,
+        title_zh: m.title.zh,
+        title_en: m.title.en,
+        body_zh: m.body.zh,
+        body_en: m.body.en,
+        created_at: now.toISOString(),
+        read_at: null,
+      })),
+    );
   }
 
   async notifyStaff(
