@@ -4,6 +4,7 @@ import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { CaseClockTable, CaseEventTable, CaseRecordTable, Database } from '../../db/schema.js';
 import type { Executor } from '../../kernel/outbox.js';
 import { insertRows } from '../../db/fast-insert.js';
+import { OPEN_STATES } from '@jiedao/contracts';
 
 export type CaseRow = Selectable<CaseRecordTable>;
 export type CaseEventRow = Selectable<CaseEventTable>;
@@ -128,15 +129,7 @@ export class CasesRepo {
       .where('category_id', '=', opts.categoryId)
       .where('geo_cell', 'in', opts.cells)
       .where('created_at', '>=', opts.since)
-      .where('state', 'in', [
-        'submitted',
-        'accepted',
-        'dispatched',
-        'signed',
-        'in_progress',
-        'replied',
-        'escalated',
-      ])
+      .where('state', 'in', [...OPEN_STATES])
       .where('id', '!=', opts.excludeId)
       .limit(20)
       .execute();

@@ -240,39 +240,26 @@ export class IdentityService {
     }
     // a code signs in once: only the request that marks it used goes on
     if (!(await this.repo.consumeOtp(otp.id, now.toISOString()))) throw new AppError('auth.otp_expired');
-    let resident = await this.repo.residentByPhoneHash(phoneHash);
-    let isNew = false;
-    if (!resident) {
-      await this.repo.insertResident({
-        id: newId(now.getTime()),
-        phone_enc: this.ctx.pii.encrypt(phone),
-        phone_hash: phoneHash,
-        real_name_enc: null,
-        id_number_enc: null,
-        id_hash: null,
-        verified_at: null,
-        nickname: null,
-        grid_id: null,
-        locale: 'zh-CN',
-        elder_mode: 0,
-        created_at: now.toISOString(),
-      });
-      resident = await this.repo.residentByPhoneHash(phoneHash);
-      isNew = true;
-    }
-    if (!resident) throw new AppError('internal.error');
-    const session = await this.createSession('resident', resident.id, meta);
-    return { ...session, residentId: resident.id, isNew };
+    const { id, isNew } = await this.findOrCreateResident(phone, phoneHash);
+    const session = await this.createSession('resident', id, meta);
+    return { ...session, residentId: id, isNew };
   }
 
   /** Creates (or finds) a resident by phone without a code: demo seeding and staff-typed hotline cases. */
   async ensureResident(phoneInput: string): Promise<string> {
     const phone = normalizePhone(phoneInput);
     if (!phone) throw new AppError('auth.invalid_phone');
-    const phoneHash = this.ctx.pii.blindIndex('phone', phone);
+    return (await this.findOrCreateResident(phone, this.ctx.pii.blindIndex('phone', phone))).id;
+  }
+
+  private async findOrCreateResident(
+    phone: string,
+    phoneHash: string,
+  ): Promise<{ id: string; isNew: boolean }> {
     const existing = await this.repo.residentByPhoneHash(phoneHash);
-    if (existing) return existing.id;
+    if (existing) return { id: existing.id, isNew: false };
     const now = this.now();
+    // a concurrent sign-in of the same number may insert first: the conflict is ignored
     await this.repo.insertResident({
       id: newId(now.getTime()),
       phone_enc: this.ctx.pii.encrypt(phone),
@@ -287,7 +274,9 @@ export class IdentityService {
       elder_mode: 0,
       created_at: now.toISOString(),
     });
-    return (await this.repo.residentByPhoneHash(phoneHash))!.id;
+    const row = await this.repo.residentByPhoneHash(phoneHash);
+    if (!row) throw new AppError('internal.error');
+    return { id: row.id, isNew: true };
   }
 
   async residentProfile(id: string) {
