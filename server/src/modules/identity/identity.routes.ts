@@ -157,6 +157,12 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService):
           nickname: z.string().max(30).nullable().optional(),
           locale: z.enum(LOCALES).optional(),
           elderMode: z.boolean().optional(),
+          gridId: z
+            .string()
+            .max(64)
+            .nullable()
+            .optional()
+            .describe('my grid (网格), e.g. from a scanned grid QR code'),
         }),
       },
     },

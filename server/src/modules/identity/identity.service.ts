@@ -301,12 +301,18 @@ export class IdentityService {
     id: string,
     patch: { nickname?: string | null; locale?: Locale; elderMode?: boolean; gridId?: string | null },
   ) {
-    await this.repo.updateResident(id, {
-      ...(patch.nickname !== undefined ? { nickname: patch.nickname } : {}),
-      ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
-      ...(patch.elderMode !== undefined ? { elder_mode: patch.elderMode ? 1 : 0 } : {}),
-      ...(patch.gridId !== undefined ? { grid_id: patch.gridId } : {}),
-    });
+    await this.repo
+      .updateResident(id, {
+        ...(patch.nickname !== undefined ? { nickname: patch.nickname } : {}),
+        ...(patch.locale !== undefined ? { locale: patch.locale } : {}),
+        ...(patch.elderMode !== undefined ? { elder_mode: patch.elderMode ? 1 : 0 } : {}),
+        ...(patch.gridId !== undefined ? { grid_id: patch.gridId } : {}),
+      })
+      .catch((err: unknown) => {
+        // the only reference that can fail is the grid (foreign key)
+        if (patch.gridId) throw new AppError('grid.not_found');
+        throw err;
+      });
     return this.residentProfile(id);
   }
 

@@ -43,6 +43,21 @@ export function inboxRoutes(app: FastifyInstance, inbox: InboxService): void {
       return inbox.markRead(a.id, req.params.id);
     },
   );
+  r.post(
+    '/api/staff-notices/:id/read',
+    {
+      schema: {
+        tags: ['inbox'],
+        summary: 'Mark a staff notice read',
+        params: z.object({ id: z.string().max(64) }),
+      },
+    },
+    async (req) => {
+      const a = requireStaff(req);
+      await inbox.markStaffNoticeRead(a, req.params.id);
+      return { ok: true };
+    },
+  );
   r.get(
     '/api/staff-notices',
     {

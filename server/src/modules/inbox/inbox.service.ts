@@ -148,6 +148,21 @@ export class InboxService {
     return { unread: await this.unreadCount(residentId) };
   }
 
+  async markStaffNoticeRead(actor: StaffActor, id: string): Promise<void> {
+    const res = await this.ctx.kysely
+      .updateTable('staff_notice')
+      .set({ read_at: this.ctx.clock.now().toISOString() })
+      .where('id', '=', id)
+      .where((eb) => {
+        const ors = [eb('staff_id', '=', actor.id)];
+        if (actor.departmentId)
+          ors.push(eb.and([eb('staff_id', 'is', null), eb('department_id', '=', actor.departmentId)]));
+        return eb.or(ors);
+      })
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 0) throw new AppError('request.not_found');
+  }
+
   async staffNotices(actor: StaffActor, locale: Locale, opts: { offset: number; limit: number }) {
     const q = this.ctx.kysely.selectFrom('staff_notice').where((eb) => {
       const ors = [eb('staff_id', '=', actor.id)];

@@ -1,5 +1,5 @@
 // SQL for communities, grids and departments.
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, DepartmentTable, GridTable } from '../../db/schema.js';
 import type { Executor } from '../../kernel/outbox.js';
 
@@ -133,5 +133,9 @@ export class OrgRepo {
       .set({ supervisor_staff_id: staffId })
       .where('id', '=', id)
       .execute();
+  }
+
+  updateDepartment(id: string, patch: Updateable<DepartmentTable>) {
+    return this.db.updateTable('department').set(patch).where('id', '=', id).execute();
   }
 }

@@ -298,6 +298,74 @@ export function orgRoutes(app: FastifyInstance, org: OrgService, audit: AuditSer
     },
   );
 
+  const departmentBody = z.object({
+    code: z.string().regex(/^[a-z0-9-]{2,40}$/),
+    nameZh: z.string().min(1).max(40),
+    nameEn: z.string().min(1).max(80),
+    kind: z.enum(['internal', 'external']),
+    phone: z.string().max(30).nullable().optional(),
+    supervisorStaffId: z.string().max(64).nullable().optional(),
+  });
+  r.post(
+    '/api/departments',
+    {
+      schema: {
+        tags: ['org'],
+        summary: 'Create a department or external body (admin)',
+        body: departmentBody,
+      },
+    },
+    async (req, reply) => {
+      const a = requireStaff(req, ['admin']);
+      const d = await org.createDepartment(req.body);
+      await audit.record({
+        actor: a,
+        action: 'department.created',
+        subjectKind: 'department',
+        subjectId: d.id,
+        detail: req.body,
+        ip: req.ip,
+      });
+      return reply
+        .status(201)
+        .send({ id: d.id, code: d.code, kind: d.kind, name: pick(req.locale, d.name_zh, d.name_en) });
+    },
+  );
+  r.patch(
+    '/api/departments/:id',
+    {
+      schema: {
+        tags: ['org'],
+        summary: 'Change a department: names, phone, supervisor (gets overdue escalations), active (admin)',
+        params: z.object({ id: z.string().max(64) }),
+        body: departmentBody
+          .omit({ code: true, kind: true })
+          .extend({ active: z.boolean().optional(), sort: z.number().int().optional() })
+          .partial(),
+      },
+    },
+    async (req) => {
+      const a = requireStaff(req, ['admin']);
+      const d = await org.updateDepartment(req.params.id, req.body);
+      await audit.record({
+        actor: a,
+        action: 'department.updated',
+        subjectKind: 'department',
+        subjectId: d.id,
+        detail: req.body,
+        ip: req.ip,
+      });
+      return {
+        id: d.id,
+        code: d.code,
+        kind: d.kind,
+        name: pick(req.locale, d.name_zh, d.name_en),
+        active: !!d.active,
+        supervisorStaffId: d.supervisor_staff_id,
+      };
+    },
+  );
+
   // The URL printed in every grid's QR code. The resident app (a later issue) takes over this
   // route; until then a small page confirms the grid and points to the API.
   r.get(

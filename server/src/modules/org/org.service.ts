@@ -171,6 +171,56 @@ export class OrgService {
     return this.ctx;
   }
 
+  async createDepartment(input: {
+    code: string;
+    nameZh: string;
+    nameEn: string;
+    kind: 'internal' | 'external';
+    phone?: string | null | undefined;
+    supervisorStaffId?: string | null | undefined;
+  }): Promise<DepartmentRow> {
+    if (await this.repo.departmentByCode(input.code))
+      throw new AppError('request.invalid', { field: 'code' });
+    const id = newId(this.ctx.clock.now().getTime());
+    await this.repo.insertDepartment(this.ctx.kysely, {
+      id,
+      code: input.code,
+      name_zh: input.nameZh,
+      name_en: input.nameEn,
+      kind: input.kind,
+      phone: input.phone ?? null,
+      supervisor_staff_id: input.supervisorStaffId ?? null,
+      active: 1,
+      sort: 1000,
+    });
+    await this.departmentsChanged();
+    return this.department(id)!;
+  }
+
+  async updateDepartment(
+    id: string,
+    patch: {
+      nameZh?: string | undefined;
+      nameEn?: string | undefined;
+      phone?: string | null | undefined;
+      supervisorStaffId?: string | null | undefined;
+      active?: boolean | undefined;
+      sort?: number | undefined;
+    },
+  ): Promise<DepartmentRow> {
+    if (!this.department(id)) throw new AppError('org.not_found');
+    await this.repo.updateDepartment(id, {
+      ...(patch.nameZh !== undefined ? { name_zh: patch.nameZh } : {}),
+      ...(patch.nameEn !== undefined ? { name_en: patch.nameEn } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      ...(patch.supervisorStaffId !== undefined ? { supervisor_staff_id: patch.supervisorStaffId } : {}),
+      ...(patch.active !== undefined ? { active: patch.active ? 1 : 0 } : {}),
+      ...(patch.sort !== undefined ? { sort: patch.sort } : {}),
+    });
+    await this.departmentsChanged();
+    return this.department(id)!;
+  }
+
   newGridToken(): string {
     return newToken(18);
   }

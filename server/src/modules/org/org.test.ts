@@ -206,3 +206,55 @@ describe('several server instances', () => {
     },
   );
 });
+
+describe('departments', () => {
+  it('the administrator adds an external body and names a supervisor; others may not', async () => {
+    const admin = await t.staff('admin');
+    const res = await t.call('POST', '/api/departments', {
+      token: admin,
+      body: { code: 'water-company', nameZh: '宝安水务集团', nameEn: "Bao'an Water", kind: 'external' },
+    });
+    expect(res.statusCode).toBe(201);
+    const id = (res.json() as { id: string }).id;
+    const list = (await t.call('GET', '/api/departments?kind=external')).json() as {
+      items: { code: string }[];
+    };
+    expect(list.items.map((d) => d.code)).toContain('water-company');
+    expect(t.services.org.department(id)?.name_zh).toBe('宝安水务集团');
+    const leader = await t.ctx.kysely
+      .selectFrom('staff')
+      .select('id')
+      .where('username', '=', 'leader')
+      .executeTakeFirstOrThrow();
+    const patched = await t.call('PATCH', `/api/departments/${id}`, {
+      token: admin,
+      body: { supervisorStaffId: leader.id, phone: '0755-1234' },
+    });
+    expect(patched.json()).toMatchObject({ supervisorStaffId: leader.id });
+    expect(
+      (
+        await t.call('POST', '/api/departments', {
+          token: admin,
+          body: { code: 'water-company', nameZh: 'x', nameEn: 'x', kind: 'external' },
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await t.call('PATCH', `/api/departments/${id}`, {
+          token: await t.staff('dispatcher'),
+          body: { active: false },
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+
+  it('a resident keeps "my grid" from a scanned QR code; an unknown grid is refused', async () => {
+    const r = await t.resident('13800138601');
+    const grid = t.services.org.gridByCode('FY-0099')!;
+    const me = await t.call('PATCH', '/api/me', { token: r.token, body: { gridId: grid.id } });
+    expect((me.json() as { gridId: string }).gridId).toBe(grid.id);
+    const bad = await t.call('PATCH', '/api/me', { token: r.token, body: { gridId: 'nope' } });
+    expect((bad.json() as { error: { code: string } }).error.code).toBe('grid.not_found');
+  });
+});
