@@ -141,6 +141,23 @@ describe('outbox', () => {
     expect(fired).toEqual([1]);
   });
 
+  it('forgets processed events after the retention period, never pending ones', async () => {
+    const { db, clock } = await setup();
+    const box = new Outbox(db.kysely, db.dialect, clock, log, { retentionMs: 86_400_000 });
+    await box.emit(db.kysely, 'done', {});
+    await box.emit(
+      db.kysely,
+      'later',
+      {},
+      { availableAt: new Date(clock.now().getTime() + 10 * 86_400_000) },
+    );
+    await box.drain();
+    clock.advance(86_400_000 + 1);
+    expect(await box.purge()).toBe(1);
+    const left = await db.kysely.selectFrom('outbox').select('topic').execute();
+    expect(left.map((r) => r.topic)).toEqual(['later']);
+  });
+
   // On PostgreSQL each worker has its own connection pool, as separate server instances would
   // (FOR UPDATE SKIP LOCKED); SQLite is one process, so its workers share the one connection.
   it('several workers share the events: each is handled exactly once', async () => {

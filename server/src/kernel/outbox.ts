@@ -36,6 +36,8 @@ export interface OutboxOptions {
   batchSize?: number;
   leaseMs?: number;
   maxAttempts?: number;
+  /** How long processed events (and their delivery records) are kept. */
+  retentionMs?: number;
 }
 
 function matches(pattern: string, topic: string): boolean {
@@ -56,6 +58,8 @@ export class Outbox {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
+  private readonly retentionMs: number;
+  private lastPurge = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -68,6 +72,15 @@ export class Outbox {
     this.batchSize = opts.batchSize ?? 100;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.maxAttempts = opts.maxAttempts ?? 20;
+    this.retentionMs = opts.retentionMs ?? 7 * 86_400_000;
+  }
+
+  /** Delete processed events (and their delivery records) older than the retention period. */
+  async purge(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - this.retentionMs).toISOString();
+    const res = await this.db.deleteFrom('outbox').where('processed_at', '<', before).executeTakeFirst();
+    await this.db.deleteFrom('outbox_delivery').where('delivered_at', '<', before).execute();
+    return Number(res.numDeletedRows);
   }
 
   /** Subscribe a named handler to a topic ('case.dispatched'), a prefix ('case.*') or everything ('*'). */
@@ -175,6 +188,11 @@ export class Outbox {
     this.pass = (async () => {
       let total = 0;
       try {
+        const nowMs = this.clock.now().getTime();
+        if (nowMs - this.lastPurge > 3_600_000) {
+          this.lastPurge = nowMs;
+          await this.purge();
+        }
         for (;;) {
           const n = await this.processBatch();
           total += n;
