@@ -110,7 +110,7 @@ export class Outbox {
         last_error: null,
         locked_by: null,
         locked_until: null,
-        processed_at: null,
+        processed_at: this.hasHandler(topic) ? null : now.toISOString(),
       })
       .execute();
     return id;
@@ -137,9 +137,14 @@ export class Outbox {
         last_error: null,
         locked_by: null,
         locked_until: null,
-        processed_at: null,
+        // an event no handler listens to is recorded as done: the worker need not touch it
+        processed_at: this.hasHandler(e.topic) ? null : nowIso,
       })),
     );
+  }
+
+  private hasHandler(topic: string): boolean {
+    return this.handlers.some((h) => matches(h.pattern, topic));
   }
 
   /** Ask the worker to look for new events soon (call after a commit that emitted events). */
