@@ -1,21 +1,18 @@
 // Cases (案卷): intake, the closed loop of handling, time limits, and what each party sees.
 // Every change is one transaction: the case row, its timeline entry, its clocks, its outbox event
 // and the reporter's inbox message commit together or not at all.
-import type { CaseAction, CaseState, Channel, ClockName, Locale } from '@jiedao/contracts';
+import type { CaseAction, CaseState, Channel, Locale } from '@jiedao/contracts';
 import { CASE_STATE_LABELS, OPEN_STATES } from '@jiedao/contracts';
 import type { Updateable } from 'kysely';
 import type { CaseRecordTable } from '../../db/schema.js';
 import type { Actor, StaffActor } from '../../kernel/actor.js';
 import { SYSTEM, actorRef } from '../../kernel/actor.js';
-import { computeDue, warningAt } from '../../kernel/calendar/index.js';
-import type { ClockUnit } from '../../kernel/calendar/index.js';
 import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { findStored, requestHash, storeResponse } from '../../kernel/idempotency.js';
 import type { StoredResponse } from '../../kernel/idempotency.js';
 import type { Executor, OutboxEvent } from '../../kernel/outbox.js';
-import { maskPhone } from '../../kernel/pii.js';
 import { normalizePhone } from '../../kernel/validators.js';
 import type { AuditService } from '../audit/index.js';
 import type { Category, CatalogService } from '../catalog/index.js';
@@ -27,12 +24,14 @@ import type { OrgService } from '../org/index.js';
 import { haversineMeters } from '../org/index.js';
 import type { EventData } from './case.describe.js';
 import { CaseWrites } from './case.writes.js';
+import { CaseClocks } from './cases.sla.js';
+import { CaseViews, SEES_ANONYMOUS_REPORTER } from './cases.views.js';
 import { cellsWithin, geoCell } from './case.cells.js';
 import { describeEvent } from './case.describe.js';
-import type { ActionInput, CaseSnapshot } from './case.machine.js';
-import { availableActions, decide } from './case.machine.js';
-import { clockBudget, clockChange } from './case.clocks.js';
-import type { CaseClockRow, CaseEventRow, CaseListFilter, CaseRow, CasesRepo } from './cases.repo.js';
+import type { ActionInput } from './case.machine.js';
+import { decide } from './case.machine.js';
+import { clockChange } from './case.clocks.js';
+import type { CaseListFilter, CaseRow, CasesRepo } from './cases.repo.js';
 
 export interface SubmitInput {
   channel: Channel;
@@ -57,13 +56,14 @@ const STAFF_CHANNELS: Partial<Record<Channel, readonly string[]>> = {
   patrol: ['grid_worker'],
 };
 const CASE_VIEW_ROLES = ['admin', 'dispatcher', 'leader', 'handler', 'grid_worker'] as const;
-const SEES_ANONYMOUS_REPORTER = ['dispatcher', 'leader', 'admin'];
 
 function shanghaiDay(d: Date): string {
   return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 export class CasesService {
+  private readonly views: CaseViews;
+  private readonly clocks: CaseClocks;
   constructor(
     private readonly ctx: AppContext,
     readonly repo: CasesRepo,
@@ -77,6 +77,8 @@ export class CasesService {
       audit: AuditService;
     },
   ) {
+    this.views = new CaseViews(ctx, repo, deps);
+    this.clocks = new CaseClocks(ctx, repo, deps);
     deps.media.setCaseAccessCheck(async (actor, caseId) => {
       const row = await this.repo.byId(caseId);
       return !!row && (await this.canView(actor, row));
@@ -275,7 +277,7 @@ export class CasesService {
           data: null,
           created_at: now.toISOString(),
         });
-        this.startClock(writes, id, 'intake', category, now);
+        this.clocks.startClock(writes, id, 'intake', category, now);
         writes.outbox.push({
           topic: 'case.submitted',
           payload: {
@@ -326,7 +328,7 @@ export class CasesService {
             created_at: now.toISOString(),
           });
         }
-        const body = await this.residentView(
+        const body = await this.views.residentView(
           row,
           opts.locale ?? 'zh-CN',
           { includeTimeline: false, photos, running: running ? [running] : [] },
@@ -380,7 +382,7 @@ export class CasesService {
     const row = await this.load(actor, caseId);
     const category = this.deps.catalog.get(row.category_id);
     const now = this.ctx.clock.now();
-    const decision = decide(this.snapshot(row, category), action, actor, input, {
+    const decision = decide(this.views.snapshot(row, category), action, actor, input, {
       now,
       reopenDays: this.ctx.config.reopenDays,
     });
@@ -608,7 +610,7 @@ export class CasesService {
     now: Date,
     extra: ApplyExtra,
   ): Promise<CaseRow> {
-    const decision = decide(this.snapshot(row, category), action, actor, input, {
+    const decision = decide(this.views.snapshot(row, category), action, actor, input, {
       now,
       reopenDays: this.ctx.config.reopenDays,
     });
@@ -620,13 +622,13 @@ export class CasesService {
 
     const change = clockChange(from, to, action);
     if (change.stop) {
-      const late = await this.stopClocks(trx, writes, row.id, now, change.suspend);
+      const late = await this.clocks.stopClocks(trx, writes, row.id, now, change.suspend);
       patch.late_clocks = row.late_clocks + late;
       patch.overdue = 0;
     }
-    if (change.start) this.startClock(writes, row.id, change.start, category, now);
+    if (change.start) this.clocks.startClock(writes, row.id, change.start, category, now);
     if (extra.moveHandleDue)
-      await this.moveHandleDue(trx, writes, row.id, new Date(extra.moveHandleDue), now);
+      await this.clocks.moveHandleDue(trx, writes, row.id, new Date(extra.moveHandleDue), now);
     if (to === 'closed' && !change.stop) patch.overdue = 0;
 
     let next: CaseRow;
@@ -709,103 +711,6 @@ export class CasesService {
     };
   }
 
-  snapshot(row: CaseRow, category: Category): CaseSnapshot {
-    return {
-      state: row.state as CaseState,
-      departmentId: row.department_id,
-      gridWorkerId: this.deps.org.grid(row.grid_id)?.workerStaffId ?? null,
-      reporterResidentId: row.reporter_resident_id,
-      needsVerification: category.needsVerification,
-      extensionState: row.extension_state as CaseSnapshot['extensionState'],
-      supervised: !!row.supervised,
-      supervisionAcknowledged: !!row.supervise_acknowledged_at,
-      closedAt: row.closed_at,
-      rating: row.rating,
-    };
-  }
-
-  // ── clocks (time limits) ───────────────────────────────────────────────
-  private startClock(
-    writes: CaseWrites,
-    caseId: string,
-    clock: ClockName,
-    category: Category,
-    now: Date,
-  ): void {
-    const { amount, unit } = clockBudget(clock, category.limits, category.calendarTime);
-    const cal = this.ctx.calendar.current;
-    const due = computeDue(cal, now, amount, unit);
-    const warn = warningAt(cal, now, due, unit, this.ctx.config.sla.warnFraction);
-    writes.clocks.push({
-      id: newId(now.getTime()),
-      case_id: caseId,
-      clock,
-      unit,
-      started_at: now.toISOString(),
-      due_at: due.toISOString(),
-      warn_at: warn.toISOString(),
-      stopped_at: null,
-      suspended: 0,
-      warned_at: null,
-      overdue_at: null,
-    });
-  }
-
-  private scheduleTimers(writes: CaseWrites, clockId: string, warn: Date, due: Date): void {
-    writes.outbox.push({
-      topic: 'case.clock_warn',
-      payload: { clockId, at: warn.toISOString() },
-      availableAt: warn,
-    });
-    writes.outbox.push({
-      topic: 'case.clock_due',
-      payload: { clockId, at: due.toISOString() },
-      availableAt: due,
-    });
-  }
-
-  /** Stops every running clock of a case; returns how many finished late. */
-  private async stopClocks(
-    trx: Executor,
-    writes: CaseWrites,
-    caseId: string,
-    now: Date,
-    suspend: boolean,
-  ): Promise<number> {
-    // clocks started in this same transaction never ran: they are simply not written
-    writes.dropClocks(caseId);
-    if (writes.isNew(caseId)) return 0;
-    let late = 0;
-    for (const c of await this.repo.runningClocks(trx, caseId)) {
-      if (now.getTime() > Date.parse(c.due_at)) late++;
-      await this.repo.updateClock(trx, c.id, { stopped_at: now.toISOString(), suspended: suspend ? 1 : 0 });
-    }
-    return late;
-  }
-
-  private async moveHandleDue(trx: Executor, writes: CaseWrites, caseId: string, due: Date, now: Date) {
-    const handle = (await this.repo.runningClocks(trx, caseId)).find((c) => c.clock === 'handle');
-    if (!handle) return;
-    const unit = handle.unit as ClockUnit;
-    const warn = warningAt(
-      this.ctx.calendar.current,
-      new Date(handle.started_at),
-      due,
-      unit,
-      this.ctx.config.sla.warnFraction,
-    );
-    const stillOverdue = now.getTime() > due.getTime();
-    await this.repo.updateClock(trx, handle.id, {
-      due_at: due.toISOString(),
-      warn_at: warn.toISOString(),
-      warned_at: warn.getTime() <= now.getTime() ? handle.warned_at : null,
-      overdue_at: stillOverdue ? handle.overdue_at : null,
-    });
-    if (!stillOverdue)
-      await trx.updateTable('case_record').set({ overdue: 0 }).where('id', '=', caseId).execute();
-    this.scheduleTimers(writes, handle.id, warn, due);
-  }
-
   /** Writes what a transaction gathered: the new case, timeline, clocks and their timers, outbox, inbox. */
   private async flush(trx: Executor, writes: CaseWrites): Promise<void> {
     if (writes.newCase) await this.repo.insert(trx, writes.newCase);
@@ -813,7 +718,7 @@ export class CasesService {
     if (writes.clocks.length) {
       await this.repo.insertClocks(trx, writes.clocks);
       for (const c of writes.clocks)
-        this.scheduleTimers(writes, c.id, new Date(c.warn_at), new Date(c.due_at));
+        this.clocks.scheduleTimers(writes, c.id, new Date(c.warn_at), new Date(c.due_at));
     }
     if (writes.outbox.length) await this.ctx.outbox.emitMany(trx, writes.outbox);
     if (writes.residentMessages.size) {
@@ -837,327 +742,16 @@ export class CasesService {
     }
   }
 
-  /** Outbox handler for clock timers: warn at 75 %, flag overdue and escalate once at 100 %. */
-  async onClockTimer(event: OutboxEvent, trx: Executor): Promise<void> {
-    const { clockId, at } = event.payload as { clockId: string; at: string };
-    const clock = await this.repo.clockById(trx, clockId);
-    if (!clock || clock.stopped_at) return;
-    const now = this.ctx.clock.now();
-    const kind = event.topic === 'case.clock_warn' ? 'warning' : 'overdue';
-    const target = kind === 'warning' ? clock.warn_at : clock.due_at;
-    // a timer for a superseded due time (extension) does nothing; the new one is scheduled
-    if (target !== at || now.getTime() < Date.parse(target)) return;
-    const row = await this.repo.byId(clock.case_id, trx);
-    if (!row) return;
-    if (kind === 'warning') {
-      if (clock.warned_at) return;
-      await this.repo.updateClock(trx, clock.id, { warned_at: now.toISOString() });
-    } else {
-      if (clock.overdue_at) return;
-      await this.repo.updateClock(trx, clock.id, { overdue_at: now.toISOString() });
-      await trx.updateTable('case_record').set({ overdue: 1 }).where('id', '=', row.id).execute();
-    }
-    await this.repo.insertEvent(trx, {
-      id: newId(now.getTime()),
-      case_id: row.id,
-      action: kind,
-      actor_kind: 'system',
-      actor_id: 'sla',
-      actor_label: 'system',
-      from_state: row.state,
-      to_state: row.state,
-      visibility: 'internal',
-      public_note: null,
-      internal_note: null,
-      data: JSON.stringify({ clock: clock.clock, dueAt: clock.due_at }),
-      created_at: now.toISOString(),
-    });
-    const dept = row.department_id
-      ? await this.deps.org.repo.departmentById(row.department_id, trx)
-      : undefined;
-    const clockZh: Record<string, string> = {
-      intake: '受理',
-      dispatch: '派遣',
-      sign: '签收',
-      handle: '办理',
-      verify: '核查',
-    };
-    const message =
-      kind === 'warning'
-        ? {
-            zh: `案卷 ${row.number} ${clockZh[clock.clock] ?? ''}时限已过 75%，请尽快处理`,
-            en: `Case ${row.number}: 75% of the ${clock.clock} time limit has passed`,
-          }
-        : {
-            zh: `案卷 ${row.number} ${clockZh[clock.clock] ?? ''}已超时`,
-            en: `Case ${row.number} is overdue (${clock.clock})`,
-          };
-    // intake/dispatch clocks belong to the dispatch centre; later clocks to the department
-    const departmentId = ['intake', 'dispatch'].includes(clock.clock) ? null : row.department_id;
-    await this.deps.inbox.notifyStaff(
-      trx,
-      { departmentId: departmentId ?? (await this.dispatchCentreId(trx)) },
-      {
-        kind: `case.${kind}`,
-        caseId: row.id,
-        message,
-      },
-    );
-    if (kind === 'overdue' && dept?.supervisor_staff_id) {
-      await this.deps.inbox.notifyStaff(
-        trx,
-        { staffId: dept.supervisor_staff_id },
-        { kind: 'case.overdue_escalated', caseId: row.id, message },
-      );
-    }
-    await this.ctx.outbox.emit(trx, kind === 'warning' ? 'case.clock_warned' : 'case.overdue', {
-      caseId: row.id,
-      number: row.number,
-      clock: clock.clock,
-      departmentId: row.department_id,
-    });
-  }
-
-  private dispatchCentreIdCache: string | null | undefined;
-  private async dispatchCentreId(executor: Executor): Promise<string | null> {
-    if (this.dispatchCentreIdCache === undefined) {
-      const all = await this.deps.org.repo.listDepartments('internal', executor);
-      this.dispatchCentreIdCache = all.find((d) => d.code === 'dispatch')?.id ?? null;
-    }
-    return this.dispatchCentreIdCache;
+  /** Outbox handler for clock timers (see CaseClocks). */
+  onClockTimer(event: OutboxEvent, trx: Executor): Promise<void> {
+    return this.clocks.onClockTimer(event, trx);
   }
 
   // ── reading ────────────────────────────────────────────────────────────
   async viewFor(actor: Actor, id: string, locale: Locale) {
     const row = await this.load(actor, id);
-    if (actor.kind === 'staff') return this.staffView(actor, row, locale);
-    return this.residentView(row, locale, { includeTimeline: true, actor });
-  }
-
-  private async common(
-    row: CaseRow,
-    locale: Locale,
-    executor: Executor = this.ctx.kysely,
-    knownRunning?: CaseClockRow[],
-  ) {
-    const category = this.deps.catalog.find(row.category_id);
-    const grid = this.deps.org.grid(row.grid_id);
-    const running = (knownRunning ?? (await this.repo.runningClocksFor([row.id], executor)))[0];
-    const dept = this.deps.org.department(row.department_id);
-    const ext = this.deps.org.department(row.external_body_id);
-    const pick = (zh: string, en: string) => (locale === 'en' ? en : zh);
-    return {
-      id: row.id,
-      number: row.number,
-      state: row.state,
-      stateLabel: pick(
-        CASE_STATE_LABELS[row.state as CaseState].zh,
-        CASE_STATE_LABELS[row.state as CaseState].en,
-      ),
-      channel: row.channel,
-      category: category
-        ? { id: category.id, code: category.code, name: pick(category.nameZh, category.nameEn) }
-        : null,
-      title: row.title,
-      description: row.description,
-      location: row.lat !== null && row.lng !== null ? { lat: row.lat, lng: row.lng } : null,
-      locationSource: row.location_source,
-      address: row.address,
-      grid: grid
-        ? {
-            id: grid.id,
-            code: grid.code,
-            name: pick(grid.nameZh, grid.nameEn),
-            community: {
-              id: grid.communityId,
-              code: grid.communityCode,
-              name: pick(grid.communityNameZh, grid.communityNameEn),
-            },
-          }
-        : null,
-      outsideArea: !!row.outside_area,
-      department: dept ? { id: dept.id, name: pick(dept.name_zh, dept.name_en) } : null,
-      externalBody: ext ? { id: ext.id, name: pick(ext.name_zh, ext.name_en) } : null,
-      escalationExplanation: row.escalation_explanation,
-      rejectReason: row.reject_reason,
-      result: row.result_text,
-      currentClock: running
-        ? {
-            clock: running.clock,
-            dueAt: running.due_at,
-            overdue: Date.parse(running.due_at) < this.ctx.clock.now().getTime(),
-          }
-        : null,
-      overdue: !!row.overdue,
-      onTime: row.state === 'closed' ? row.late_clocks === 0 : null,
-      rating: row.rating,
-      ratingComment: row.rating_comment,
-      reworkCount: row.rework_count,
-      reopenCount: row.reopen_count,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      closedAt: row.closed_at,
-      anonymous: !!row.anonymous,
-    };
-  }
-
-  private renderEvent(e: CaseEventRow, locale: Locale, internal: boolean) {
-    const data = e.data ? (JSON.parse(e.data) as EventData & Record<string, unknown>) : {};
-    const text = describeEvent(e.action as CaseAction, data);
-    return {
-      id: e.id,
-      action: e.action,
-      at: e.created_at,
-      fromState: e.from_state,
-      toState: e.to_state,
-      text: locale === 'en' ? text.en : text.zh,
-      note: e.public_note,
-      ...(internal
-        ? {
-            visibility: e.visibility,
-            internalNote: e.internal_note,
-            actor: { kind: e.actor_kind, id: e.actor_id, label: e.actor_label },
-            data,
-          }
-        : {}),
-    };
-  }
-
-  async residentView(
-    row: CaseRow,
-    locale: Locale,
-    opts: { includeTimeline: boolean; photos?: UploadRow[]; actor?: Actor; running?: CaseClockRow[] },
-    executor: Executor = this.ctx.kysely,
-  ) {
-    const base = await this.common(row, locale, executor, opts.running);
-    const photos = opts.photos ?? (await this.deps.media.forCase(row.id, executor));
-    const master = row.master_case_id ? await this.repo.byId(row.master_case_id, executor) : undefined;
-    const closedMs = row.closed_at ? Date.parse(row.closed_at) : null;
-    const reopenUntil = closedMs
-      ? new Date(closedMs + this.ctx.config.reopenDays * 86_400_000).toISOString()
-      : null;
-    const category = this.deps.catalog.find(row.category_id);
-    return {
-      ...base,
-      photos: photos
-        .filter((p) => p.role === 'report' || p.role === null)
-        .map((p) => this.deps.media.view(p)),
-      replyPhotos: photos.filter((p) => p.role === 'reply').map((p) => this.deps.media.view(p)),
-      masterCase: master ? { id: master.id, number: master.number, state: master.state } : null,
-      reopenUntil,
-      actions:
-        opts.actor && category
-          ? availableActions(this.snapshot(row, category), opts.actor, {
-              now: this.ctx.clock.now(),
-              reopenDays: this.ctx.config.reopenDays,
-            })
-          : [],
-      ...(opts.includeTimeline
-        ? {
-            timeline: (await this.repo.events(row.id, true, executor)).map((e) =>
-              this.renderEvent(e, locale, false),
-            ),
-          }
-        : {}),
-    };
-  }
-
-  private async staffView(actor: StaffActor, row: CaseRow, locale: Locale) {
-    const base = await this.common(row, locale);
-    const category = this.deps.catalog.get(row.category_id);
-    const photos = await this.deps.media.forCase(row.id);
-    const hideReporter = !!row.anonymous && !SEES_ANONYMOUS_REPORTER.includes(actor.role);
-    let reporter = null;
-    if (!hideReporter && row.reporter_resident_id) {
-      reporter = await this.deps.identity.residentMasked(row.reporter_resident_id);
-    }
-    const contactPhoneMasked =
-      !hideReporter && row.contact_phone_enc ? maskPhone(this.ctx.pii.decrypt(row.contact_phone_enc)) : null;
-    const master = row.master_case_id ? await this.repo.byId(row.master_case_id) : undefined;
-    return {
-      ...base,
-      reporter: hideReporter ? { hidden: true } : reporter,
-      contactPhoneMasked,
-      reporterStaffId: row.reporter_staff_id,
-      suggestion: row.suggestion ? (JSON.parse(row.suggestion) as unknown) : null,
-      supervised: !!row.supervised,
-      superviseMessage: row.supervise_message,
-      superviseAcknowledgedAt: row.supervise_acknowledged_at,
-      extension: row.extension_state
-        ? { state: row.extension_state, dueAt: row.extension_due, reason: row.extension_reason }
-        : null,
-      returnCount: row.return_count,
-      lateClocks: row.late_clocks,
-      photos: photos.map((p) => ({ ...this.deps.media.view(p, true), role: p.role })),
-      clocks: (await this.repo.clocks(row.id)).map((c) => ({
-        clock: c.clock,
-        unit: c.unit,
-        startedAt: c.started_at,
-        dueAt: c.due_at,
-        warnAt: c.warn_at,
-        stoppedAt: c.stopped_at,
-        suspended: !!c.suspended,
-        late: c.stopped_at
-          ? Date.parse(c.stopped_at) > Date.parse(c.due_at)
-          : Date.parse(c.due_at) < this.ctx.clock.now().getTime(),
-      })),
-      links: (await this.repo.links(row.id)).map((l) => ({
-        kind: l.kind,
-        distanceM: l.distance_m,
-        case: {
-          id: l.id,
-          number: l.number,
-          state: l.state,
-          description: l.description,
-          createdAt: l.created_at,
-        },
-      })),
-      masterCase: master ? { id: master.id, number: master.number, state: master.state } : null,
-      mergedCases: (await this.repo.mergedInto(row.id)).map((m) => ({
-        id: m.id,
-        number: m.number,
-        createdAt: m.created_at,
-      })),
-      timeline: (await this.repo.events(row.id, false)).map((e) => this.renderEvent(e, locale, true)),
-      needsVerification: category.needsVerification,
-      actions: availableActions(this.snapshot(row, category), actor, {
-        now: this.ctx.clock.now(),
-        reopenDays: this.ctx.config.reopenDays,
-      }),
-    };
-  }
-
-  private listItem(row: CaseRow, locale: Locale, running: Map<string, { clock: string; dueAt: string }>) {
-    const category = this.deps.catalog.find(row.category_id);
-    const grid = this.deps.org.grid(row.grid_id);
-    const label = CASE_STATE_LABELS[row.state as CaseState];
-    return {
-      id: row.id,
-      number: row.number,
-      state: row.state,
-      stateLabel: locale === 'en' ? label.en : label.zh,
-      channel: row.channel,
-      category: category
-        ? { id: category.id, name: locale === 'en' ? category.nameEn : category.nameZh }
-        : null,
-      title: row.title,
-      summary: row.description.length > 80 ? `${row.description.slice(0, 80)}…` : row.description,
-      grid: grid ? { code: grid.code, name: locale === 'en' ? grid.nameEn : grid.nameZh } : null,
-      departmentId: row.department_id,
-      createdAt: row.created_at,
-      dueAt: running.get(row.id)?.dueAt ?? null,
-      currentClock: running.get(row.id)?.clock ?? null,
-      overdue: !!row.overdue,
-      supervised: !!row.supervised,
-      outsideArea: !!row.outside_area,
-      onTime: row.state === 'closed' ? row.late_clocks === 0 : null,
-      rating: row.rating,
-    };
-  }
-
-  private async runningMap(rows: CaseRow[]) {
-    const clocks = await this.repo.runningClocksFor(rows.map((r) => r.id));
-    return new Map(clocks.map((c) => [c.case_id, { clock: c.clock, dueAt: c.due_at }]));
+    if (actor.kind === 'staff') return this.views.staffView(actor, row, locale);
+    return this.views.residentView(row, locale, { includeTimeline: true, actor });
   }
 
   async listMine(
@@ -1169,7 +763,7 @@ export class CasesService {
       { reporterResidentId: residentId, ...(page.states ? { states: page.states } : {}) },
       { offset: page.offset, limit: page.limit, sort: 'newest' },
     );
-    const running = await this.runningMap(res.items);
+    const running = await this.views.runningMap(res.items);
     const masters = new Map<string, CaseRow>();
     for (const r of res.items) {
       if (r.master_case_id && !masters.has(r.master_case_id)) {
@@ -1182,7 +776,7 @@ export class CasesService {
       items: res.items.map((r) => {
         const m = r.master_case_id ? masters.get(r.master_case_id) : undefined;
         return {
-          ...this.listItem(r, locale, running),
+          ...this.views.listItem(r, locale, running),
           masterCase: m ? { id: m.id, number: m.number, state: m.state } : null,
         };
       }),
@@ -1203,8 +797,8 @@ export class CasesService {
     }
     if (actor.role === 'grid_worker') scoped.scopeGridWorkerId = actor.id;
     const res = await this.repo.list(scoped, page);
-    const running = await this.runningMap(res.items);
-    return { total: res.total, items: res.items.map((r) => this.listItem(r, locale, running)) };
+    const running = await this.views.runningMap(res.items);
+    return { total: res.total, items: res.items.map((r) => this.views.listItem(r, locale, running)) };
   }
 
   /** The reporter's unmasked contact details, for staff who may see them; always audited. */
