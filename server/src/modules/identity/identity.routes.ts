@@ -11,6 +11,7 @@ import type { IdentityService, IssuedSession } from './identity.service.js';
 export const SESSION_COOKIE = 'jd_session';
 export const CSRF_COOKIE = 'jd_csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const SIGN_IN_PATHS = new Set(['/api/auth/otp', '/api/auth/otp/verify', '/api/auth/login']);
 
 function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
@@ -35,7 +36,8 @@ export function installSessionHook(app: FastifyInstance, identity: IdentityServi
     if (!s) return;
     req.actor = s.actor;
     req.cookieSessionCsrf = s.csrfToken;
-    if (!SAFE_METHODS.has(req.method)) {
+    // signing in does not act with the existing session, so a stale page may still sign in
+    if (!SAFE_METHODS.has(req.method) && !SIGN_IN_PATHS.has(req.routeOptions.url ?? '')) {
       const sent = req.headers['x-csrf-token'];
       if (sent !== s.csrfToken) throw new AppError('request.csrf');
     }

@@ -615,6 +615,14 @@ describe('staff', () => {
       expect((ok.json() as ResidentProfile).nickname).toBe('老王');
     });
 
+    it('signing in again from a page with a live session cookie needs no CSRF token', async () => {
+      const res = await t.call('POST', '/api/auth/login', {
+        headers: withCookie(),
+        body: { username: 'editor', password: 'jiedao-demo' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+    });
+
     it('a bearer request needs no CSRF token', async () => {
       const ok = await t.call('PATCH', '/api/me', { token: r.token, body: { nickname: '王师傅' } });
       expect(ok.statusCode, ok.body).toBe(200);
