@@ -618,7 +618,7 @@ describe('staff', () => {
     it('signing in again from a page with a live session cookie needs no CSRF token', async () => {
       const res = await t.call('POST', '/api/auth/login', {
         headers: withCookie(),
-        body: { username: 'editor', password: 'jiedao-demo' },
+        body: { username: 'grid_worker', password: 'jiedao-demo' },
       });
       expect(res.statusCode, res.body).toBe(200);
     });
