@@ -6,9 +6,9 @@
 // instance that dies releases its claim when the lease runs out. Events with a future
 // `available_at` are timers (SLA warnings, overdue checks) and survive restarts.
 import os from 'node:os';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../db/schema.js';
+import type { Database, OutboxTable } from '../db/schema.js';
 import type { DialectName } from '../db/connect.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
@@ -116,31 +116,33 @@ export class Outbox {
     return id;
   }
 
+  /** Outbox rows for events, to insert with other rows (see DeferredInserts). */
+  rows(
+    events: readonly { topic: string; payload: Record<string, unknown>; availableAt?: Date | undefined }[],
+  ): Insertable<OutboxTable>[] {
+    const now = this.clock.now();
+    const nowIso = now.toISOString();
+    return events.map((e) => ({
+      id: newId(now.getTime()),
+      topic: e.topic,
+      payload: JSON.stringify(e.payload),
+      created_at: nowIso,
+      available_at: (e.availableAt ?? now).toISOString(),
+      attempts: 0,
+      last_error: null,
+      locked_by: null,
+      locked_until: null,
+      // an event no handler listens to is recorded as done: the worker need not touch it
+      processed_at: this.hasHandler(e.topic) ? null : nowIso,
+    }));
+  }
+
   /** Write several events in one statement. */
   async emitMany(
     trx: Executor,
     events: readonly { topic: string; payload: Record<string, unknown>; availableAt?: Date | undefined }[],
   ): Promise<void> {
-    if (events.length === 0) return;
-    const now = this.clock.now();
-    const nowIso = now.toISOString();
-    await insertRows(
-      trx,
-      'outbox',
-      events.map((e) => ({
-        id: newId(now.getTime()),
-        topic: e.topic,
-        payload: JSON.stringify(e.payload),
-        created_at: nowIso,
-        available_at: (e.availableAt ?? now).toISOString(),
-        attempts: 0,
-        last_error: null,
-        locked_by: null,
-        locked_until: null,
-        // an event no handler listens to is recorded as done: the worker need not touch it
-        processed_at: this.hasHandler(e.topic) ? null : nowIso,
-      })),
-    );
+    if (events.length) await insertRows(trx, 'outbox', this.rows(events));
   }
 
   private hasHandler(topic: string): boolean {

@@ -13,6 +13,7 @@ import { newId } from '../../kernel/ids.js';
 import { findStored, requestHash, storeResponse } from '../../kernel/idempotency.js';
 import type { StoredResponse } from '../../kernel/idempotency.js';
 import type { Executor, OutboxEvent } from '../../kernel/outbox.js';
+import type { DeferredInserts } from '../../kernel/tx.js';
 import { normalizePhone } from '../../kernel/validators.js';
 import type { AuditService } from '../audit/index.js';
 import type { Category, CatalogService } from '../catalog/index.js';
@@ -203,7 +204,7 @@ export class CasesService {
 
     let response: StoredResponse | null = null;
     try {
-      response = await this.ctx.tx.run(async (trx) => {
+      response = await this.ctx.tx.run(async (trx, later) => {
         const day = shanghaiDay(now);
         const seq = await this.repo.nextNumber(trx, day);
         const number = `${this.ctx.config.subdistrict.caseNumberPrefix}${day.replace(/-/g, '')}-${String(seq).padStart(4, '0')}`;
@@ -318,16 +319,17 @@ export class CasesService {
           );
         }
         const running = writes.runningClocks(id)[0];
-        await this.flush(trx, writes);
-        for (const n of nearby) {
-          await this.repo.insertLink(trx, {
+        await this.flush(trx, writes, later);
+        later.add(
+          'case_link',
+          nearby.map((n) => ({
             case_id: id,
             other_case_id: n.id,
             kind: 'possible_duplicate',
             distance_m: Math.round(n.distance * 10) / 10,
             created_at: now.toISOString(),
-          });
-        }
+          })),
+        );
         const body = await this.views.residentView(
           row,
           opts.locale ?? 'zh-CN',
@@ -424,7 +426,7 @@ export class CasesService {
       }
     }
 
-    await this.ctx.tx.run(async (trx) => {
+    await this.ctx.tx.run(async (trx, later) => {
       const fresh = await this.repo.byId(row.id, trx);
       if (!fresh || fresh.version !== row.version) throw new AppError('case.invalid_transition');
       const writes = new CaseWrites();
@@ -434,7 +436,7 @@ export class CasesService {
         const extra = await this.extraFor(trx, action, fresh, input, now, master);
         await this.apply(trx, writes, fresh, action, actor, input, category, now, extra);
       }
-      await this.flush(trx, writes);
+      await this.flush(trx, writes, later);
       if (photos.length)
         await this.deps.media.attach(
           trx,
@@ -711,19 +713,21 @@ export class CasesService {
     };
   }
 
-  /** Writes what a transaction gathered: the new case, timeline, clocks and their timers, outbox, inbox. */
-  private async flush(trx: Executor, writes: CaseWrites): Promise<void> {
-    if (writes.newCase) await this.repo.insert(trx, writes.newCase);
-    if (writes.events.length) await this.repo.insertEvents(trx, writes.events);
-    if (writes.clocks.length) {
-      await this.repo.insertClocks(trx, writes.clocks);
-      for (const c of writes.clocks)
-        this.clocks.scheduleTimers(writes, c.id, new Date(c.warn_at), new Date(c.due_at));
-    }
-    if (writes.outbox.length) await this.ctx.outbox.emitMany(trx, writes.outbox);
-    if (writes.residentMessages.size) {
-      await this.deps.inbox.notifyResidents(
-        trx,
+  /** Writes what a transaction gathered: the new case, its timeline, outbox events, inbox messages
+   * and staff notices go to the deferred inserts, which nothing reads before the commit. */
+  private async flush(trx: Executor, writes: CaseWrites, later: DeferredInserts): Promise<void> {
+    if (writes.newCase) later.add('case_record', [writes.newCase], { parent: true });
+    later.add('case_event', writes.events);
+    // a new case's clocks follow it (no one else knows the case yet); clocks of an existing case go in
+    // at once, since a later transition in the same group commit may stop them
+    if (writes.newCase) later.add('case_clock', writes.clocks);
+    else if (writes.clocks.length) await this.repo.insertClocks(trx, writes.clocks);
+    for (const c of writes.clocks)
+      this.clocks.scheduleTimers(writes, c.id, new Date(c.warn_at), new Date(c.due_at));
+    later.add('outbox', this.ctx.outbox.rows(writes.outbox));
+    later.add(
+      'inbox_message',
+      this.deps.inbox.residentRows(
         [...writes.residentMessages.values()].map((m) => ({
           residentId: m.residentId,
           kind: 'case',
@@ -731,15 +735,14 @@ export class CasesService {
           title: m.title,
           body: m.body,
         })),
-      );
-    }
-    for (const n of writes.staffNotices) {
-      await this.deps.inbox.notifyStaff(trx, n.target, {
-        kind: n.kind,
-        caseId: n.caseId,
-        message: n.message,
-      });
-    }
+      ),
+    );
+    later.add(
+      'staff_notice',
+      writes.staffNotices.map((n) =>
+        this.deps.inbox.staffRow(n.target, { kind: n.kind, caseId: n.caseId, message: n.message }),
+      ),
+    );
   }
 
   /** Outbox handler for clock timers (see CaseClocks). */

@@ -1,11 +1,12 @@
 // The resident's inbox (收件箱) and staff notices. Messages are written in the transaction of the
 // change they report, so a resident never misses a public step of their case.
+import type { Insertable } from 'kysely';
 import type { Locale } from '@jiedao/contracts';
+import type { InboxMessageTable, StaffNoticeTable } from '../../db/schema.js';
 import type { StaffActor } from '../../kernel/actor.js';
 import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
-import { insertRows } from '../../db/fast-insert.js';
 import type { Executor } from '../../kernel/outbox.js';
 
 export interface Bilingual {
@@ -21,29 +22,13 @@ export class InboxService {
     residentId: string,
     msg: { kind: string; caseId?: string | null; title: Bilingual; body: Bilingual },
   ): Promise<string> {
-    const now = this.ctx.clock.now();
-    const id = newId(now.getTime());
-    await trx
-      .insertInto('inbox_message')
-      .values({
-        id,
-        resident_id: residentId,
-        kind: msg.kind,
-        case_id: msg.caseId ?? null,
-        title_zh: msg.title.zh,
-        title_en: msg.title.en,
-        body_zh: msg.body.zh,
-        body_en: msg.body.en,
-        created_at: now.toISOString(),
-        read_at: null,
-      })
-      .execute();
-    return id;
+    const row = this.residentRows([{ residentId, ...msg }])[0]!;
+    await trx.insertInto('inbox_message').values(row).execute();
+    return row.id;
   }
 
-  /** Several resident messages in one statement. */
-  async notifyResidents(
-    trx: Executor,
+  /** Inbox rows for several messages, to insert with other rows (see DeferredInserts). */
+  residentRows(
     msgs: readonly {
       residentId: string;
       kind: string;
@@ -51,25 +36,39 @@ export class InboxService {
       title: Bilingual;
       body: Bilingual;
     }[],
-  ): Promise<void> {
-    if (msgs.length === 0) return;
+  ): Insertable<InboxMessageTable>[] {
     const now = this.ctx.clock.now();
-    await insertRows(
-      trx,
-      'inbox_message',
-      msgs.map((m) => ({
-        id: newId(now.getTime()),
-        resident_id: m.residentId,
-        kind: m.kind,
-        case_id: m.caseId ?? null,
-        title_zh: m.title.zh,
-        title_en: m.title.en,
-        body_zh: m.body.zh,
-        body_en: m.body.en,
-        created_at: now.toISOString(),
-        read_at: null,
-      })),
-    );
+    return msgs.map((m) => ({
+      id: newId(now.getTime()),
+      resident_id: m.residentId,
+      kind: m.kind,
+      case_id: m.caseId ?? null,
+      title_zh: m.title.zh,
+      title_en: m.title.en,
+      body_zh: m.body.zh,
+      body_en: m.body.en,
+      created_at: now.toISOString(),
+      read_at: null,
+    }));
+  }
+
+  /** A staff notice row, to insert with other rows. */
+  staffRow(
+    target: { staffId?: string | null; departmentId?: string | null },
+    msg: { kind: string; caseId?: string | null; message: Bilingual },
+  ): Insertable<StaffNoticeTable> {
+    const now = this.ctx.clock.now();
+    return {
+      id: newId(now.getTime()),
+      staff_id: target.staffId ?? null,
+      department_id: target.departmentId ?? null,
+      kind: msg.kind,
+      case_id: msg.caseId ?? null,
+      message_zh: msg.message.zh,
+      message_en: msg.message.en,
+      created_at: now.toISOString(),
+      read_at: null,
+    };
   }
 
   async notifyStaff(
@@ -77,21 +76,7 @@ export class InboxService {
     target: { staffId?: string | null; departmentId?: string | null },
     msg: { kind: string; caseId?: string | null; message: Bilingual },
   ): Promise<void> {
-    const now = this.ctx.clock.now();
-    await trx
-      .insertInto('staff_notice')
-      .values({
-        id: newId(now.getTime()),
-        staff_id: target.staffId ?? null,
-        department_id: target.departmentId ?? null,
-        kind: msg.kind,
-        case_id: msg.caseId ?? null,
-        message_zh: msg.message.zh,
-        message_en: msg.message.en,
-        created_at: now.toISOString(),
-        read_at: null,
-      })
-      .execute();
+    await trx.insertInto('staff_notice').values(this.staffRow(target, msg)).execute();
   }
 
   async list(
