@@ -40,11 +40,12 @@ export class CasesRepo {
     return this.db.selectFrom('case_record').selectAll().where('number', '=', number).executeTakeFirst();
   }
 
-  async nextNumber(trx: Executor, day: string): Promise<number> {
-    const row = await trx
+  /** Reserves `count` numbers of a day; returns the last one reserved. */
+  async reserveNumbers(day: string, count: number): Promise<number> {
+    const row = await this.db
       .insertInto('case_counter')
-      .values({ day, value: 1 })
-      .onConflict((oc) => oc.column('day').doUpdateSet({ value: sql`case_counter.value + 1` }))
+      .values({ day, value: count })
+      .onConflict((oc) => oc.column('day').doUpdateSet({ value: sql`case_counter.value + ${count}` }))
       .returning('value')
       .executeTakeFirstOrThrow();
     return row.value;

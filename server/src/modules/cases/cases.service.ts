@@ -25,6 +25,7 @@ import type { OrgService } from '../org/index.js';
 import { haversineMeters } from '../org/index.js';
 import type { EventData } from './case.describe.js';
 import { CaseWrites } from './case.writes.js';
+import { CaseNumbers } from './case.numbers.js';
 import { CaseClocks } from './cases.sla.js';
 import { CaseViews, SEES_ANONYMOUS_REPORTER } from './cases.views.js';
 import { cellsWithin, geoCell } from './case.cells.js';
@@ -65,6 +66,7 @@ function shanghaiDay(d: Date): string {
 export class CasesService {
   private readonly views: CaseViews;
   private readonly clocks: CaseClocks;
+  private readonly numbers: CaseNumbers;
   constructor(
     private readonly ctx: AppContext,
     readonly repo: CasesRepo,
@@ -80,6 +82,7 @@ export class CasesService {
   ) {
     this.views = new CaseViews(ctx, repo, deps);
     this.clocks = new CaseClocks(ctx, repo, deps);
+    this.numbers = new CaseNumbers((day, count) => repo.reserveNumbers(day, count));
     deps.media.setCaseAccessCheck(async (actor, caseId) => {
       const row = await this.repo.byId(caseId);
       return !!row && (await this.canView(actor, row));
@@ -201,12 +204,12 @@ export class CasesService {
     const now = this.ctx.clock.now();
     const id = newId(now.getTime());
     const nearby = location ? await this.findNearby(category.id, location, id, now) : [];
+    const seq = await this.numbers.take(shanghaiDay(now));
 
     let response: StoredResponse | null = null;
     try {
       response = await this.ctx.tx.run(async (trx, later) => {
         const day = shanghaiDay(now);
-        const seq = await this.repo.nextNumber(trx, day);
         const number = `${this.ctx.config.subdistrict.caseNumberPrefix}${day.replace(/-/g, '')}-${String(seq).padStart(4, '0')}`;
         let row: CaseRow = {
           id,
