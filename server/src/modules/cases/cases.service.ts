@@ -134,14 +134,18 @@ export class CasesService {
       const stored = await findStored(this.ctx.kysely, scope, opts.idempotencyKey, hash);
       if (stored) return stored;
     }
-    const limits = this.ctx.config.limits;
-    for (const [key, limit] of [
-      [`case:${actor.kind}:${actor.id}`, limits.casesPerResident],
-      [`case:ip:${opts.ip}`, limits.casesPerIp],
-    ] as const) {
-      if (actor.kind === 'staff' && key.startsWith('case:staff')) continue;
-      const r = await this.ctx.limiter.hit(key, limit);
-      if (!r.allowed) throw new AppError('request.rate_limited', { retryAfterSeconds: r.retryAfterSeconds });
+    // residents are limited per person and (more loosely: shared dormitories) per address; staff
+    // typing in calls at the dispatch centre are not
+    if (actor.kind === 'resident') {
+      const limits = this.ctx.config.limits;
+      for (const [key, limit] of [
+        [`case:resident:${actor.id}`, limits.casesPerResident],
+        [`case:ip:${opts.ip}`, limits.casesPerIp],
+      ] as const) {
+        const r = await this.ctx.limiter.hit(key, limit);
+        if (!r.allowed)
+          throw new AppError('request.rate_limited', { retryAfterSeconds: r.retryAfterSeconds });
+      }
     }
 
     // who may use which channel, and which categories fit it
