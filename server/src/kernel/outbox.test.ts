@@ -173,8 +173,20 @@ describe('outbox', () => {
       { availableAt: new Date(clock.now().getTime() + 10 * 86_400_000) },
     );
     await box.drain();
+    await db.kysely
+      .insertInto('idempotency_key')
+      .values({
+        scope: 's',
+        key: 'k',
+        request_hash: 'h',
+        status_code: 201,
+        response: '{}',
+        created_at: clock.now().toISOString(),
+      })
+      .execute();
     clock.advance(86_400_000 + 1);
     expect(await box.purge()).toBe(1);
+    expect(await db.kysely.selectFrom('idempotency_key').selectAll().execute()).toEqual([]);
     const left = await db.kysely.selectFrom('outbox').select('topic').execute();
     expect(left.map((r) => r.topic)).toEqual(['later']);
   });

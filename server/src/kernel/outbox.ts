@@ -75,11 +75,13 @@ export class Outbox {
     this.retentionMs = opts.retentionMs ?? 7 * 86_400_000;
   }
 
-  /** Delete processed events (and their delivery records) older than the retention period. */
+  /** Delete processed events (and their delivery records) older than the retention period, and
+   * the kernel's other short-lived rows of that age: stored idempotent responses. */
   async purge(): Promise<number> {
     const before = new Date(this.clock.now().getTime() - this.retentionMs).toISOString();
     const res = await this.db.deleteFrom('outbox').where('processed_at', '<', before).executeTakeFirst();
     await this.db.deleteFrom('outbox_delivery').where('delivered_at', '<', before).execute();
+    await this.db.deleteFrom('idempotency_key').where('created_at', '<', before).execute();
     return Number(res.numDeletedRows);
   }
 
