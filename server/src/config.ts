@@ -33,6 +33,7 @@ const fileSchema = z
         otpPerPhoneInterval: limitSchema.default({ max: 1, windowSeconds: 60 }),
         otpPerPhoneDay: limitSchema.default({ max: 10, windowSeconds: 86_400 }),
         otpPerIp: limitSchema.default({ max: 30, windowSeconds: 600 }),
+        otpVerifyPerIp: limitSchema.default({ max: 60, windowSeconds: 600 }),
         otpMaxAttempts: z.number().int().positive().default(5),
         otpTtlSeconds: z.number().int().positive().default(300),
         loginPerIp: limitSchema.default({ max: 30, windowSeconds: 600 }),

@@ -218,7 +218,7 @@ export class IdentityService {
   ): Promise<IssuedSession & { residentId: string; isNew: boolean }> {
     const phone = normalizePhone(phoneInput);
     if (!phone) throw new AppError('auth.invalid_phone');
-    await this.limit(`otp-verify:ip:${meta.ip}`, { max: 60, windowSeconds: 600 });
+    await this.limit(`otp-verify:ip:${meta.ip}`, this.ctx.config.limits.otpVerifyPerIp);
     const phoneHash = this.ctx.pii.blindIndex('phone', phone);
     const otp = await this.repo.latestOtp(phoneHash);
     const now = this.now();
