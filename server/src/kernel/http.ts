@@ -46,6 +46,14 @@ export function installHttpBasics(app: FastifyInstance): void {
     req.actor = { kind: 'anonymous' };
   });
 
+  // conservative headers for every response (the web apps add a content security policy)
+  app.addHook('onSend', async (_req, reply, payload) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'same-origin');
+    void reply.header('x-frame-options', 'SAMEORIGIN');
+    return payload;
+  });
+
   app.setNotFoundHandler((req, reply) => sendError(reply, req.locale, new AppError('request.not_found')));
 
   app.setErrorHandler((error: FastifyError | AppError | Error, req, reply) => {
