@@ -129,7 +129,8 @@ export class CasesService {
   ): Promise<StoredResponse> {
     if (actor.kind !== 'resident' && actor.kind !== 'staff') throw new AppError('auth.required');
     const scope = `case.submit:${actor.kind}:${actor.id}`;
-    const hash = requestHash(input);
+    // only a submission with an Idempotency-Key is remembered (and so hashed)
+    const hash = opts.idempotencyKey ? requestHash(input) : '';
     if (opts.idempotencyKey) {
       const stored = await findStored(this.ctx.kysely, scope, opts.idempotencyKey, hash);
       if (stored) return stored;
