@@ -7,6 +7,7 @@ import type { Actor, ResidentActor, StaffActor } from './actor.js';
 import { AppError, errorMessage } from './errors.js';
 import type { ErrorCode } from './errors.js';
 import { detectLocale } from './i18n.js';
+import { fieldMessage } from './validation-messages.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -63,7 +64,8 @@ export function installHttpBasics(app: FastifyInstance): void {
         field: [error.validationContext, v.instancePath.replace(/^\//, '').replace(/\//g, '.')]
           .filter(Boolean)
           .join('.'),
-        message: v.message,
+        code: v.keyword,
+        message: fieldMessage(v.keyword, v.params as Record<string, never>, v.message ?? '', req.locale),
       }));
       return sendError(reply, req.locale, new AppError('request.invalid', { fields }));
     }

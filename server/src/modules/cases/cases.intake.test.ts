@@ -158,6 +158,17 @@ describe('bad input', () => {
     expect(rj.error.code).toBe('request.invalid');
     expect(rj.error.message).toMatch(/not valid/);
     expect(rj.error.details.fields.map((f) => f.field)).toContain('body.location.lat');
+    expect(rj.error.details.fields.find((f) => f.field === 'body.location.lat')).toMatchObject({
+      code: 'too_big',
+      message: 'Must be at most 90',
+    });
+    const zh = await t.call('POST', '/api/cases', {
+      token: resident.token,
+      body: snap({ description: '', location: { lat: 22.67, lng: 113.81 } }),
+    });
+    const zf = (zh.json() as { error: { details: { fields: { field: string; message: string }[] } } }).error
+      .details.fields;
+    expect(zf.find((f) => f.field === 'body.description')?.message).toBe('至少 2 个字');
 
     const long = await t.call('POST', '/api/cases', {
       token: resident.token,
