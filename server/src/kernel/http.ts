@@ -113,7 +113,3 @@ export function requireSignedIn(req: FastifyRequest): ResidentActor | StaffActor
   if (a.kind === 'resident' || a.kind === 'staff') return a;
   throw new AppError('auth.required');
 }
-
-export function clientIp(req: FastifyRequest): string {
-  return req.ip;
-}

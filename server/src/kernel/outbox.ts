@@ -12,7 +12,6 @@ import type { Database, OutboxTable } from '../db/schema.js';
 import type { DialectName } from '../db/connect.js';
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
-import { insertRows } from '../db/fast-insert.js';
 
 export interface OutboxEvent<P = Record<string, unknown>> {
   id: string;
@@ -137,14 +136,6 @@ export class Outbox {
       // an event no handler listens to is recorded as done: the worker need not touch it
       processed_at: this.hasHandler(e.topic) ? null : nowIso,
     }));
-  }
-
-  /** Write several events in one statement. */
-  async emitMany(
-    trx: Executor,
-    events: readonly { topic: string; payload: Record<string, unknown>; availableAt?: Date | undefined }[],
-  ): Promise<void> {
-    if (events.length) await insertRows(trx, 'outbox', this.rows(events));
   }
 
   private hasHandler(topic: string): boolean {

@@ -36,10 +36,6 @@ export class CasesRepo {
     return executor.selectFrom('case_record').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  byNumber(number: string) {
-    return this.db.selectFrom('case_record').selectAll().where('number', '=', number).executeTakeFirst();
-  }
-
   /** Reserves `count` numbers of a day; returns the last one reserved. */
   async reserveNumbers(day: string, count: number): Promise<number> {
     const row = await this.db
@@ -75,10 +71,6 @@ export class CasesRepo {
     return trx.insertInto('case_event').values(row).execute();
   }
 
-  insertEvents(trx: Executor, rows: Insertable<CaseEventTable>[]) {
-    return insertRows(trx, 'case_event', rows);
-  }
-
   insertClocks(trx: Executor, rows: Insertable<CaseClockTable>[]) {
     return insertRows(trx, 'case_clock', rows);
   }
@@ -87,10 +79,6 @@ export class CasesRepo {
     let q = executor.selectFrom('case_event').selectAll().where('case_id', '=', caseId);
     if (publicOnly) q = q.where('visibility', '=', 'public');
     return q.orderBy('id').execute();
-  }
-
-  insertClock(trx: Executor, row: Insertable<CaseClockTable>) {
-    return trx.insertInto('case_clock').values(row).execute();
   }
 
   runningClocks(trx: Executor, caseId: string) {
@@ -133,14 +121,6 @@ export class CasesRepo {
       .where('state', 'in', [...OPEN_STATES])
       .where('id', '!=', opts.excludeId)
       .limit(20)
-      .execute();
-  }
-
-  insertLink(trx: Executor, row: Insertable<Database['case_link']>) {
-    return trx
-      .insertInto('case_link')
-      .values(row)
-      .onConflict((oc) => oc.columns(['case_id', 'other_case_id', 'kind']).doNothing())
       .execute();
   }
 

@@ -17,16 +17,6 @@ export interface Bilingual {
 export class InboxService {
   constructor(private readonly ctx: AppContext) {}
 
-  async notifyResident(
-    trx: Executor,
-    residentId: string,
-    msg: { kind: string; caseId?: string | null; title: Bilingual; body: Bilingual },
-  ): Promise<string> {
-    const row = this.residentRows([{ residentId, ...msg }])[0]!;
-    await trx.insertInto('inbox_message').values(row).execute();
-    return row.id;
-  }
-
   /** Inbox rows for several messages, to insert with other rows (see DeferredInserts). */
   residentRows(
     msgs: readonly {

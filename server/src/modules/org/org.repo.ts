@@ -13,10 +13,6 @@ export class OrgRepo {
     return this.db.selectFrom('community').selectAll().orderBy('sort').orderBy('code').execute();
   }
 
-  communityById(id: string) {
-    return this.db.selectFrom('community').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   communityByCode(code: string) {
     return this.db.selectFrom('community').selectAll().where('code', '=', code).executeTakeFirst();
   }
@@ -79,10 +75,6 @@ export class OrgRepo {
       .execute();
   }
 
-  gridIdsOfWorker(staffId: string) {
-    return this.db.selectFrom('grid').select('id').where('worker_staff_id', '=', staffId).execute();
-  }
-
   insertCommunity(trx: Executor, row: Insertable<Database['community']>) {
     return trx.insertInto('community').values(row).execute();
   }
@@ -125,14 +117,6 @@ export class OrgRepo {
 
   insertDepartment(trx: Executor, row: Insertable<DepartmentTable>) {
     return trx.insertInto('department').values(row).execute();
-  }
-
-  setDepartmentSupervisor(id: string, staffId: string | null) {
-    return this.db
-      .updateTable('department')
-      .set({ supervisor_staff_id: staffId })
-      .where('id', '=', id)
-      .execute();
   }
 
   updateDepartment(id: string, patch: Updateable<DepartmentTable>) {
