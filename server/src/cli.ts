@@ -6,7 +6,7 @@ import { loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrate.js';
 import { SwitchableClock } from './kernel/clock.js';
 import { allMigrations } from './migrations.js';
-import { exportGrids, importGrids } from './modules/org/index.js';
+import { exportGrids } from './modules/org/index.js';
 import { seedDemo } from './seed/demo.js';
 import pino from 'pino';
 
@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       const { ctx, dispose } = await buildContext({ config, logger });
       const services = await buildServices(ctx);
       const geojson = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-      const report = await importGrids(ctx, services.org.repo, geojson, !args.includes('--apply'));
+      const report = await services.org.importGrids(geojson, !args.includes('--apply'));
       for (const e of report.errors)
         console.log(`error   ${e.code}${e.gridCode ? ` [${e.gridCode}]` : ''}: ${e.message}`);
       for (const w of report.warnings)

@@ -10,7 +10,7 @@ import { newId } from '../kernel/ids.js';
 import { idChecksum } from '../kernel/validators.js';
 import type { Services } from '../app.js';
 import { hashPassword } from '../modules/identity/index.js';
-import { centroidOf, generateDemoGrids, geometryAreaM2 } from '../modules/org/index.js';
+import { centroidOf, generateDemoGrids, geometryAreaM2, mulberry32 } from '../modules/org/index.js';
 import type { StaffRole } from '@jiedao/contracts';
 import {
   DEMO_CATEGORIES,
@@ -40,17 +40,6 @@ export interface SeedReport {
   byState: Record<string, number>;
 }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function isSeeded(ctx: AppContext): Promise<boolean> {
   const row = await ctx.kysely.selectFrom('community').select('id').limit(1).executeTakeFirst();
   return !!row;
@@ -74,7 +63,7 @@ export async function seedDemo(
   };
   if (ctx.config.env === 'production') throw new Error('The demo subdistrict is never seeded in production');
   if (await isSeeded(ctx)) return empty;
-  const random = rng(opts.seed ?? 2015);
+  const random = mulberry32(opts.seed ?? 2015);
   const now = ctx.clock.now();
   const iso = now.toISOString();
   const db = ctx.kysely;

@@ -468,7 +468,7 @@ export class CasesService {
       // e.g. a handler who returned the case no longer has it: confirm without showing it
       return { id: after.id, number: after.number, state: after.state, accessible: false };
     }
-    return this.viewFor(actor, row.id, locale);
+    return this.viewOf(actor, after, locale);
   }
 
   private async extraFor(
@@ -760,7 +760,10 @@ export class CasesService {
 
   // ── reading ────────────────────────────────────────────────────────────
   async viewFor(actor: Actor, id: string, locale: Locale) {
-    const row = await this.load(actor, id);
+    return this.viewOf(actor, await this.load(actor, id), locale);
+  }
+
+  private viewOf(actor: Actor, row: CaseRow, locale: Locale) {
     if (actor.kind === 'staff') return this.views.staffView(actor, row, locale);
     return this.views.residentView(row, locale, { includeTimeline: true, actor });
   }

@@ -6,5 +6,12 @@ export type { GridInfo } from './org.service.js';
 export { orgRoutes, gridJson } from './org.routes.js';
 export { importGrids, exportGrids, centroidOf } from './org.grids-io.js';
 export type { ImportReport } from './org.grids-io.js';
-export { generateDemoGrids, geometryAreaM2, haversineMeters, GridIndex, naiveLocate } from './geo/index.js';
+export {
+  generateDemoGrids,
+  geometryAreaM2,
+  haversineMeters,
+  GridIndex,
+  mulberry32,
+  naiveLocate,
+} from './geo/index.js';
 export type { DemoGrid, DemoCommunity, PolygonalGeometry } from './geo/index.js';

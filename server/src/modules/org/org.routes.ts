@@ -6,7 +6,7 @@ import type { Locale } from '@jiedao/contracts';
 import { AppError } from '../../kernel/errors.js';
 import { requireStaff } from '../../kernel/http.js';
 import { pick } from '../../kernel/i18n.js';
-import { assertImportOk, exportGrids, importGrids } from './org.grids-io.js';
+import { assertImportOk, exportGrids } from './org.grids-io.js';
 import type { GridInfo, OrgService } from './org.service.js';
 import type { AuditService } from '../audit/index.js';
 
@@ -235,10 +235,9 @@ export function orgRoutes(app: FastifyInstance, org: OrgService, audit: AuditSer
     },
     async (req) => {
       const a = requireStaff(req, ['admin']);
-      const report = await importGrids(org.ctxForIo(), org.repo, req.body, req.query.dryRun === '1');
+      const report = await org.importGrids(req.body, req.query.dryRun === '1');
       assertImportOk(report);
       if (!report.dryRun) {
-        await org.gridsChanged();
         await audit.record({
           actor: a,
           action: 'grid.imported',

@@ -6,6 +6,8 @@ import { AppError } from '../../kernel/errors.js';
 import { newId, newToken } from '../../kernel/ids.js';
 import { GridIndex } from './geo/grid-index.js';
 import type { DepartmentRow, OrgRepo } from './org.repo.js';
+import { importGrids } from './org.grids-io.js';
+import type { ImportReport } from './org.grids-io.js';
 
 export interface GridInfo {
   id: string;
@@ -166,9 +168,11 @@ export class OrgService {
     this.departments = new Map(rows.map((d) => [d.id, d]));
   }
 
-  /** The context the grid import/export helpers run with. */
-  ctxForIo(): AppContext {
-    return this.ctx;
+  /** Validate a grid FeatureCollection; unless `dryRun`, apply it and tell every instance. */
+  async importGrids(geojson: unknown, dryRun: boolean): Promise<ImportReport> {
+    const report = await importGrids(this.ctx, this.repo, geojson, dryRun);
+    if (report.ok && !report.dryRun) await this.gridsChanged();
+    return report;
   }
 
   async createDepartment(input: {
