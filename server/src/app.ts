@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
-import { connect, isPostgresUrl } from './db/connect.js';
+import { connect } from './db/connect.js';
 import type { Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { FsBlobStore } from './adapters/storage/fs-store.js';
@@ -240,5 +240,3 @@ function landingPage(config: AppConfig): string {
 <ul><li><a href="/docs">API 文档 / API docs</a></li><li><a href="/api/health">/api/health</a></li><li><a href="/api/public/cases">公开办件 / public board</a></li></ul>
 </body></html>`;
 }
-
-export { isPostgresUrl };

@@ -228,8 +228,4 @@ export class OrgService {
   newGridToken(): string {
     return newToken(18);
   }
-
-  newId(): string {
-    return newId(this.ctx.clock.now().getTime());
-  }
 }
