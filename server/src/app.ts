@@ -1,5 +1,5 @@
 // The composition root: builds the platform context, every module's service, and one Fastify
-// instance serving the API, its docs and (later) the web apps.
+// instance serving the API, its docs and the web apps (web.ts).
 import path from 'node:path';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
@@ -33,6 +33,7 @@ import { allMigrations } from './migrations.js';
 import { AuditService, auditRoutes } from './modules/audit/index.js';
 import { CasesRepo, CasesService, casesRoutes } from './modules/cases/index.js';
 import { CatalogService, catalogRoutes } from './modules/catalog/index.js';
+import { ContentRepo, ContentService, contentRoutes } from './modules/content/index.js';
 import { DispatchService, dispatchRoutes } from './modules/dispatch/index.js';
 import {
   IdentityRepo,
@@ -44,6 +45,8 @@ import { InboxService, inboxRoutes } from './modules/inbox/index.js';
 import { MediaService, mediaRoutes } from './modules/media/index.js';
 import { OrgRepo, OrgService, orgRoutes } from './modules/org/index.js';
 import { platformRoutes } from './modules/platform/index.js';
+import { prepareWeb } from './web.js';
+import type { WebOptions } from './web.js';
 
 export interface Services {
   audit: AuditService;
@@ -54,6 +57,7 @@ export interface Services {
   media: MediaService;
   inbox: InboxService;
   cases: CasesService;
+  content: ContentService;
 }
 
 export interface BuiltApp {
@@ -72,6 +76,8 @@ export interface BuildOptions {
   sms?: SmsSender;
   /** Start the outbox worker's polling loop (servers do; tests drain it by hand). */
   startWorker?: boolean;
+  /** where the built web apps live (default: the dist folder of each app in this checkout) */
+  web?: WebOptions;
   /** Run migrations on start (default true). */
   migrate?: boolean;
 }
@@ -156,7 +162,13 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
   });
   ctx.outbox.on('case.clock_warn', 'cases.clock_warn', (e, trx) => cases.onClockTimer(e, trx));
   ctx.outbox.on('case.clock_due', 'cases.clock_due', (e, trx) => cases.onClockTimer(e, trx));
-  return { audit, org, identity, catalog, dispatch, media, inbox, cases };
+  const content = new ContentService(
+    ctx,
+    new ContentRepo(ctx.kysely),
+    new FsBlobStore(path.join(ctx.config.dataDir, 'uploads')),
+    audit,
+  );
+  return { audit, org, identity, catalog, dispatch, media, inbox, cases, content };
 }
 
 export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
@@ -201,7 +213,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  installHttpBasics(app);
+  const web = prepareWeb(config, services.org, opts.web);
+  installHttpBasics(app, { notFoundFallback: web.notFoundFallback });
   installSessionHook(app, services.identity);
 
   platformRoutes(app, ctx, services.audit);
@@ -212,10 +225,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   mediaRoutes(app, services.media);
   inboxRoutes(app, services.inbox);
   casesRoutes(app, services.cases);
+  contentRoutes(app, services.content);
   auditRoutes(app, services.audit);
-  app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(landingPage(config)),
-  );
+  await web.register(app);
 
   if (opts.startWorker) ctx.outbox.start();
 
@@ -230,13 +242,4 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       await dispose();
     },
   };
-}
-
-function landingPage(config: AppConfig): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${config.subdistrict.nameZh} · 街道全响应服务平台</title></head>
-<body style="font-family:system-ui,sans-serif;max-width:640px;margin:40px auto;padding:0 16px;line-height:1.6">
-<h1>${config.subdistrict.nameZh} · 全响应基层服务管理平台</h1>
-<p>服务端已启动。居民端与工作台将在后续版本上线。 / The server is running; the resident app and staff console arrive in later releases.</p>
-<ul><li><a href="/docs">API 文档 / API docs</a></li><li><a href="/api/health">/api/health</a></li><li><a href="/api/public/cases">公开办件 / public board</a></li></ul>
-</body></html>`;
 }

@@ -15,6 +15,88 @@ const officeIntervalSchema = z.object({
   end: z.string().regex(/^\d{2}:\d{2}$/),
 });
 
+const homeEntrySchema = z.object({
+  kind: z.enum(['section', 'route', 'link']),
+  /** a content section code, an app path such as /report, or an https URL */
+  target: z.string().min(1).max(300),
+  nameZh: z.string().min(1).max(20),
+  nameEn: z.string().min(1).max(40),
+  /** one or two characters shown in the entry's coloured square */
+  icon: z.string().min(1).max(2),
+});
+const homeGroupSchema = z.object({
+  key: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  titleZh: z.string().min(1).max(20),
+  titleEn: z.string().min(1).max(40),
+  entries: z.array(homeEntrySchema).max(24),
+});
+export type HomeGroup = z.infer<typeof homeGroupSchema>;
+
+const section = (target: string, nameZh: string, nameEn: string, icon: string) =>
+  ({ kind: 'section', target, nameZh, nameEn, icon }) as const;
+const route = (target: string, nameZh: string, nameEn: string, icon: string) =>
+  ({ kind: 'route', target, nameZh, nameEn, icon }) as const;
+
+/** The home page of the original 阳光福永 account: 走进福永, 乐居福永, 互动福永. */
+export const DEFAULT_HOME: HomeGroup[] = [
+  {
+    key: 'discover',
+    titleZh: '走进福永',
+    titleEn: 'Discover Fuyong',
+    entries: [
+      section('news', '新闻动态', 'News', '新'),
+      section('party', '党建', 'Party building', '党'),
+      section('union', '工会', 'Trade union', '工'),
+      section('safety', '安全生产', 'Work safety', '安'),
+      section('community', '我的社区', 'My community', '社'),
+      section('education', '教育', 'Education', '教'),
+      section('construction', '工程监督', 'Construction', '监'),
+      section('culture', '公共文化', 'Culture', '文'),
+    ],
+  },
+  {
+    key: 'living',
+    titleZh: '乐居福永',
+    titleEn: 'Living in Fuyong',
+    entries: [
+      section('rental-news', '出租屋资讯', 'Rental news', '租'),
+      section('policies', '政策法规', 'Policies', '法'),
+      section('rental-appointments', '业务预约', 'Appointments', '约'),
+      route('/report?category=snap.rental', '出租屋问题', 'Rental problem', '屋'),
+    ],
+  },
+  {
+    key: 'interact',
+    titleZh: '互动福永',
+    titleEn: 'Talk to Fuyong',
+    entries: [
+      route('/report', '随手拍', 'Snap report', '拍'),
+      route('/suggest', '我有话说', 'Suggestion', '言'),
+      route('/cases', '我的办件', 'My cases', '办'),
+      route('/inbox', '收件箱', 'Inbox', '信'),
+      route('/board', '办件公开', 'Public board', '公'),
+      section('groups', '政府群组', 'Gov. groups', '群'),
+    ],
+  },
+];
+
+const appSchema = z
+  .object({
+    /** the service account's name (阳光福永) */
+    nameZh: z.string().default('阳光福永'),
+    nameEn: z.string().default('Sunny Fuyong'),
+    brandColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .default('#c8161d'),
+    hotline: z.string().max(30).nullable().default('0755-12345'),
+    /** map tiles for the resident app's location picker; none by default (grid polygons only) */
+    tileUrl: z.string().max(300).nullable().default(null),
+    tileAttribution: z.string().max(300).nullable().default(null),
+    home: z.array(homeGroupSchema).max(6).default(DEFAULT_HOME),
+  })
+  .prefault({});
+
 const fileSchema = z
   .object({
     subdistrict: z
@@ -22,12 +104,16 @@ const fileSchema = z
         code: z.string().default('FY'),
         nameZh: z.string().default('福永街道'),
         nameEn: z.string().default('Fuyong Subdistrict'),
+        /** the place name without 街道, for phrases such as 走进福永 */
+        shortZh: z.string().default('福永'),
+        shortEn: z.string().default('Fuyong'),
         caseNumberPrefix: z
           .string()
           .regex(/^[A-Z]{1,6}$/)
           .default('FY'),
       })
       .prefault({}),
+    app: appSchema,
     limits: z
       .object({
         otpPerPhoneInterval: limitSchema.default({ max: 1, windowSeconds: 60 }),

@@ -4,6 +4,7 @@ import { kernelMigrations } from './kernel/migrations.js';
 import { auditMigrations } from './modules/audit/index.js';
 import { casesMigrations } from './modules/cases/index.js';
 import { catalogMigrations } from './modules/catalog/index.js';
+import { contentMigrations } from './modules/content/index.js';
 import { dispatchMigrations } from './modules/dispatch/index.js';
 import { identityMigrations } from './modules/identity/index.js';
 import { inboxMigrations } from './modules/inbox/index.js';
@@ -20,4 +21,5 @@ export const allMigrations: MigrationSet = {
   ...mediaMigrations,
   ...casesMigrations,
   ...inboxMigrations,
+  ...contentMigrations,
 };

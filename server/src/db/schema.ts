@@ -312,6 +312,52 @@ export interface StaffNoticeTable {
   read_at: string | null;
 }
 
+// ── content ───────────────────────────────────────────────────────────────
+export interface ContentSectionTable {
+  id: string;
+  code: string;
+  parent_id: string | null;
+  name_zh: string;
+  name_en: string;
+  sort: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface ContentFileTable {
+  id: string;
+  kind: 'image' | 'document';
+  type: string;
+  name: string;
+  mime: string;
+  bytes: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  storage_key: string;
+  uploaded_by: string | null;
+  created_at: string;
+}
+export interface ContentArticleTable {
+  id: string;
+  section_id: string;
+  title: string;
+  summary: string;
+  cover_file_id: string | null;
+  body_format: 'markdown' | 'html';
+  body: string;
+  body_html: string;
+  /** JSON: [{ fileId, name, size, mime }] */
+  attachments: string;
+  status: 'draft' | 'published';
+  publish_at: string | null;
+  pinned: number;
+  author_staff_id: string | null;
+  author_name: string | null;
+  view_count: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   outbox: OutboxTable;
   outbox_delivery: OutboxDeliveryTable;
@@ -337,4 +383,7 @@ export interface Database {
   case_counter: CaseCounterTable;
   inbox_message: InboxMessageTable;
   staff_notice: StaffNoticeTable;
+  content_section: ContentSectionTable;
+  content_file: ContentFileTable;
+  content_article: ContentArticleTable;
 }

@@ -198,6 +198,45 @@ export const ERRORS = {
     zh: '该部门不存在或已停用',
     en: 'That department does not exist or is inactive',
   },
+  'content.section_not_found': { status: 404, zh: '找不到该栏目', en: 'No such section' },
+  'content.section_code_taken': {
+    status: 409,
+    zh: '栏目代码已存在',
+    en: 'Another section already uses this code',
+  },
+  'content.section_parent_invalid': {
+    status: 400,
+    zh: '上级栏目不存在，或不能是本栏目及其下级栏目',
+    en: 'The parent section does not exist, or is the section itself or one of its subsections',
+  },
+  'content.section_not_empty': {
+    status: 409,
+    zh: '栏目下还有子栏目或文章，不能删除',
+    en: 'The section still has subsections or articles and cannot be deleted',
+  },
+  'content.article_not_found': { status: 404, zh: '找不到该文章', en: 'No such article' },
+  'content.file_not_found': { status: 404, zh: '找不到该文件', en: 'No such file' },
+  'content.file_missing': { status: 400, zh: '请选择要上传的文件', en: 'Choose a file to upload' },
+  'content.file_type_not_allowed': {
+    status: 415,
+    zh: '只能上传图片（JPG、PNG、WebP）或文档（PDF、Word .docx、Excel .xlsx）',
+    en: 'Only images (JPEG, PNG, WebP) and documents (PDF, Word .docx, Excel .xlsx) can be uploaded',
+  },
+  'content.file_too_large': {
+    status: 413,
+    zh: '文件不能超过 20 MB，图片不能超过 5000 万像素',
+    en: 'A file may be at most 20 MB, an image at most 50 megapixels',
+  },
+  'content.file_corrupt': {
+    status: 400,
+    zh: '文件已损坏或与其格式不符',
+    en: 'The file is damaged or does not match its format',
+  },
+  'content.cover_not_image': {
+    status: 400,
+    zh: '封面必须是图片',
+    en: 'The cover must be an image',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

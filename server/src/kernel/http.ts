@@ -31,7 +31,12 @@ export function sendError(reply: FastifyReply, locale: Locale, err: AppError): F
   });
 }
 
-export function installHttpBasics(app: FastifyInstance): void {
+export interface HttpBasicsOptions {
+  /** Answers a request no route matched (e.g. a web app's deep link) or returns false for the JSON 404. */
+  notFoundFallback?: (req: FastifyRequest, reply: FastifyReply) => boolean;
+}
+
+export function installHttpBasics(app: FastifyInstance, opts: HttpBasicsOptions = {}): void {
   app.decorateRequest('actor', null as unknown as { getter: () => Actor });
   app.decorateRequest('locale', 'zh-CN');
   app.decorateRequest('cookieSessionCsrf', null);
@@ -55,7 +60,10 @@ export function installHttpBasics(app: FastifyInstance): void {
     return payload;
   });
 
-  app.setNotFoundHandler((req, reply) => sendError(reply, req.locale, new AppError('request.not_found')));
+  app.setNotFoundHandler((req, reply) => {
+    if (opts.notFoundFallback?.(req, reply)) return reply;
+    return sendError(reply, req.locale, new AppError('request.not_found'));
+  });
 
   app.setErrorHandler((error: FastifyError | AppError | Error, req, reply) => {
     if (error instanceof AppError) return sendError(reply, req.locale, error);

@@ -20,6 +20,7 @@ import {
   DEMO_STAFF,
   stationCode,
 } from './demo-data.js';
+import { seedDemoContent } from './demo-content.js';
 
 export interface SeedOptions {
   cases?: number;
@@ -260,6 +261,9 @@ export async function seedDemo(
     }
   }
 
+  // ── news and policy pages ──────────────────────────────────────────────
+  await seedDemoContent(ctx, services, { author: staff.get('editor')!, now, clock: opts.clock });
+
   // ── past cases, replayed through the services ──────────────────────────
   const report: SeedReport = {
     skipped: false,
@@ -417,7 +421,8 @@ async function replayCases(ctx: AppContext, services: Services, d: ReplayDeps): 
     // a small share of cases run late, so on-time figures are not perfect
     const slow = random() < 0.12;
     // and some stall somewhere, the backlog the supervision screens are for
-    const stallAt = random() < 0.1 ? 1 + Math.floor(random() * 5) : -1;
+    // (at any step from the first: some reports still wait for the dispatcher whatever the time of day)
+    const stallAt = random() < 0.1 ? Math.floor(random() * 6) : -1;
     let steps = 0;
     const step = async (
       delayH: number,

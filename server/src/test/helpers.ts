@@ -10,6 +10,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../app.js';
 import type { BuiltApp } from '../app.js';
 import type { AppConfig } from '../config.js';
+import type { WebOptions } from '../web.js';
 import { loadConfig } from '../config.js';
 import { connect, isPostgresUrl } from '../db/connect.js';
 import type { Clock } from '../kernel/clock.js';
@@ -54,6 +55,8 @@ export interface TestAppOptions {
   clock?: Clock;
   config?: Partial<AppConfig>;
   env?: Record<string, string>;
+  /** where the built web apps are (default: this checkout's) */
+  web?: WebOptions;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -91,7 +94,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ...(opts.sqliteFile ? { sqliteFile: path.join(dataDir, 'jiedao.sqlite') } : {}),
   };
   const clock = new SwitchableClock(opts.clock);
-  const built = await buildApp({ config, db, clock, logger: pino({ level: 'silent' }) });
+  const built = await buildApp({ config, db, clock, logger: pino({ level: 'silent' }), web: opts.web });
   let seed: SeedReport | null = null;
   if (opts.seed !== false)
     seed = await seedDemo(built.ctx, built.services, { cases: opts.cases ?? 0, clock });

@@ -26,13 +26,6 @@ export function gridJson(g: GridInfo, locale: Locale) {
   };
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-}
-
 export function orgRoutes(app: FastifyInstance, org: OrgService, audit: AuditService): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -362,22 +355,6 @@ export function orgRoutes(app: FastifyInstance, org: OrgService, audit: AuditSer
         active: !!d.active,
         supervisorStaffId: d.supervisor_staff_id,
       };
-    },
-  );
-
-  // The URL printed in every grid's QR code. The resident app (a later issue) takes over this
-  // route; until then a small page confirms the grid and points to the API.
-  r.get(
-    '/g/:token',
-    { schema: { hide: true, params: z.object({ token: z.string().max(64) }) } },
-    async (req, reply) => {
-      const g = org.gridByToken(req.params.token);
-      const title = g ? `${g.communityNameZh} · ${g.nameZh}（${g.code}）` : '二维码已失效';
-      const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;padding:24px;font-size:18px"><h1 style="font-size:22px">${escapeHtml(title)}</h1><p>${g ? '您扫描的是本网格的二维码。随手拍反映问题时会自动定位到该网格。' : '该二维码已失效，请扫描最新张贴的二维码。'}</p></body></html>`;
-      return reply
-        .status(g ? 200 : 404)
-        .header('content-type', 'text/html; charset=utf-8')
-        .send(html);
     },
   );
 }

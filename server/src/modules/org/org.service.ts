@@ -124,6 +124,18 @@ export class OrgService {
     return this.byId.size;
   }
 
+  /** The middle of the subdistrict's grids (for maps), or null before any grid exists. */
+  mapCenter(): { lat: number; lng: number } | null {
+    if (this.byId.size === 0) return null;
+    let lat = 0;
+    let lng = 0;
+    for (const g of this.byId.values()) {
+      lat += g.centroid.lat;
+      lng += g.centroid.lng;
+    }
+    return { lat: lat / this.byId.size, lng: lng / this.byId.size };
+  }
+
   publicGridUrl(token: string): string {
     return `${this.ctx.config.publicUrl}/g/${token}`;
   }

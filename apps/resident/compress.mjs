@@ -1,0 +1,29 @@
+// After `vite build`: write .gz and .br next to every text asset so the server sends them
+// pre-compressed (@fastify/static preCompressed) — a weak network pays for bytes, not the CPU.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+
+const dist = path.join(path.dirname(new URL(import.meta.url).pathname), 'dist');
+const TEXT = /\.(js|css|html|svg|json|webmanifest|txt)$/;
+
+function* files(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* files(p);
+    else if (TEXT.test(e.name)) yield p;
+  }
+}
+
+let count = 0;
+for (const file of files(dist)) {
+  const data = fs.readFileSync(file);
+  if (data.length < 1024) continue;
+  fs.writeFileSync(file + '.gz', zlib.gzipSync(data, { level: 9 }));
+  fs.writeFileSync(
+    file + '.br',
+    zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }),
+  );
+  count++;
+}
+console.log(`compressed ${count} files in ${path.relative(process.cwd(), dist) || dist}`);

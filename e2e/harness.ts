@@ -1,0 +1,103 @@
+// Browser tests: the real server (createTestApp: in-memory SQLite, or PostgreSQL in CI's second run)
+// listening on a local port, and Debian's Chromium driven by playwright-core — never a downloaded
+// browser. Where /usr/bin/chromium is missing the tests are skipped with a message, except in CI
+// (CI=true), where .ci/run installs it and a missing browser is a failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import { describe } from 'vitest';
+import { CHROMIUM, PHONE_VIEWPORT, launchBrowser } from './browser.js';
+import { lastLoggedCode } from '../server/src/adapters/sms/index.js';
+import { createTestApp } from '../server/src/test/helpers.js';
+import type { TestApp } from '../server/src/test/helpers.js';
+import { messages } from '../apps/resident/src/lib/messages.js';
+import type { MessageKey } from '../apps/resident/src/lib/messages.js';
+
+export const OUTPUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'e2e-output');
+
+const available = fs.existsSync(CHROMIUM);
+if (!available && process.env.CI) {
+  throw new Error(`${CHROMIUM} is missing: CI must install Debian's chromium (see .ci/run)`);
+}
+
+/** `describe`, or a skip with a clear reason where no browser is installed (outside CI). */
+export const describeBrowser: typeof describe = available
+  ? describe
+  : (((name: string, fn: () => void) => {
+      console.warn(`SKIPPED browser tests "${name}": ${CHROMIUM} not found (apt-get install chromium)`);
+      return describe.skip(name, fn);
+    }) as unknown as typeof describe);
+
+export { CHROMIUM, PHONE_VIEWPORT };
+
+export interface E2E {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function startE2E(): Promise<E2E> {
+  const t = await createTestApp();
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = t.app.server.address();
+  if (!addr || typeof addr === 'string') throw new Error('no address');
+  const browser = await launchBrowser();
+  return {
+    t,
+    baseUrl: `http://127.0.0.1:${addr.port}`,
+    browser,
+    async close() {
+      await browser.close();
+      await t.close();
+    },
+  };
+}
+
+/** A phone-sized browser context (a mid-range Android phone) in the given language. */
+export async function phoneContext(
+  e: E2E,
+  locale: 'zh-CN' | 'en',
+  extra: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const ctx = await e.browser.newContext({
+    baseURL: e.baseUrl,
+    viewport: PHONE_VIEWPORT,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale,
+    timezoneId: 'Asia/Shanghai',
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 13; Redmi Note 12) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Mobile Safari/537.36',
+    ...extra,
+  });
+  // the app starts in Chinese; English is the resident's own choice, remembered on the phone
+  await ctx.addInitScript({
+    content: `if (!localStorage.getItem('jd.locale')) localStorage.setItem('jd.locale', ${JSON.stringify(locale)});`,
+  });
+  return ctx;
+}
+
+/** The app's own words, so tests find controls by the labels residents read. */
+export function words(locale: 'zh-CN' | 'en') {
+  const table = messages[locale === 'en' ? 'en' : 'zh'];
+  return (key: MessageKey, vars: Record<string, string | number> = {}) => {
+    let s: string = table[key];
+    for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+    return s;
+  };
+}
+
+/** The code the server "texted" to a phone (the log SMS provider's outbox). */
+export async function smsCode(e: E2E, phone: string): Promise<string> {
+  const code = await lastLoggedCode(e.t.dataDir, phone);
+  if (!code) throw new Error(`no SMS code was sent to ${phone}`);
+  return code;
+}
+
+export function screenshotPath(name: string): string {
+  fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+  return path.join(OUTPUT_DIR, `${name}.png`);
+}

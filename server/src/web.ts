@@ -1,0 +1,138 @@
+// The web apps on the API's port: the resident H5 app at `/` (built by Vite into apps/resident/dist),
+// its runtime configuration (`/api/app/config`), and `/g/<token>`, the URL printed in every grid's QR
+// code, which opens the app with that grid preset. Paths the server does not know fall back to the
+// app's index.html for browsers (the app shows its own "page not found").
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppConfig } from './config.js';
+import type { GridInfo, OrgService } from './modules/org/index.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const RESIDENT_APP_DIR = path.join(repoRoot, 'apps', 'resident', 'dist');
+
+/** Paths that are never the app's: the API and its docs answer their own 404s. */
+const NOT_APP = /^\/(api|docs)(\/|$)/;
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export interface WebOptions {
+  /** where the built resident app lives (tests may point elsewhere) */
+  residentDir?: string;
+}
+
+export interface Web {
+  /** whether apps/resident/dist holds a build */
+  built: boolean;
+  /** for kernel/http's not-found handler: browsers asking for an app path get the app */
+  notFoundFallback(req: FastifyRequest, reply: FastifyReply): boolean;
+  /** registers /api/app/config, /, /g/:token and the app's files */
+  register(app: FastifyInstance): Promise<void>;
+}
+
+export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions = {}): Web {
+  const dir = opts.residentDir ?? RESIDENT_APP_DIR;
+  const indexFile = path.join(dir, 'index.html');
+  const built = fs.existsSync(indexFile);
+  const indexHtml = built ? fs.readFileSync(indexFile, 'utf8') : null;
+
+  /** The app's shell with the page title filled in (the grid's name for a poster's QR code). */
+  const page = (title: string): string =>
+    indexHtml
+      ? indexHtml.replaceAll('__APP_NAME__', escapeHtml(title))
+      : `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;padding:24px;font-size:18px"><h1 style="font-size:22px">${escapeHtml(title)}</h1><p>居民端尚未构建：请运行 <code>npm start</code>。The resident app is not built yet: run <code>npm start</code>.</p><p><a href="/docs">API 文档 / API docs</a></p></body></html>`;
+
+  const sendPage = (reply: FastifyReply, status: number, title: string) =>
+    reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', CSP)
+      .send(page(title));
+
+  const gridTitle = (g: GridInfo) => `${g.communityNameZh} · ${g.nameZh}（${g.code}）· ${config.app.nameZh}`;
+
+  return {
+    built,
+    notFoundFallback(req, reply) {
+      const url = req.url.split('?')[0]!;
+      const isAppPath = !NOT_APP.test(url) && !/\.[a-z0-9]+$/i.test(url);
+      if (req.method !== 'GET' || !isAppPath || !(req.headers.accept ?? '').includes('text/html'))
+        return false;
+      void sendPage(reply, 200, config.app.nameZh);
+      return true;
+    },
+    async register(app) {
+      const r = app.withTypeProvider<ZodTypeProvider>();
+      r.get(
+        '/api/app/config',
+        { schema: { tags: ['platform'], summary: 'What the resident app shows: names, home sections, map' } },
+        async (_req, reply) => {
+          void reply.header('cache-control', 'public, max-age=300');
+          return {
+            subdistrict: {
+              nameZh: config.subdistrict.nameZh,
+              nameEn: config.subdistrict.nameEn,
+              shortZh: config.subdistrict.shortZh,
+              shortEn: config.subdistrict.shortEn,
+            },
+            appName: { zh: config.app.nameZh, en: config.app.nameEn },
+            brandColor: config.app.brandColor,
+            home: config.app.home,
+            map: {
+              tileUrl: config.app.tileUrl,
+              tileAttribution: config.app.tileAttribution,
+              center: org.mapCenter() ?? { lat: 22.67, lng: 113.81 },
+            },
+            hotline: config.app.hotline,
+          };
+        },
+      );
+      r.get(
+        '/g/:token',
+        { schema: { hide: true, params: z.object({ token: z.string().max(64) }) } },
+        async (req, reply) => {
+          const g = org.gridByToken(req.params.token);
+          // an unknown or retired token still opens the app, which explains what to do instead
+          return sendPage(reply, g ? 200 : 404, g ? gridTitle(g) : `二维码已失效 · ${config.app.nameZh}`);
+        },
+      );
+      r.get('/', { schema: { hide: true } }, async (_req, reply) => sendPage(reply, 200, config.app.nameZh));
+      if (built) {
+        await app.register(fastifyStatic, {
+          root: dir,
+          prefix: '/',
+          index: false,
+          wildcard: false,
+          preCompressed: true,
+          setHeaders: (res, file) => {
+            const rel = path.relative(dir, file);
+            const immutable = rel.startsWith('assets' + path.sep);
+            void res.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+          },
+        });
+      }
+    },
+  };
+}
+
+// The app loads only its own scripts and styles; photos come from the API (blob: for previews);
+// map tiles, when configured, from their host.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob: https:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "frame-ancestors 'self'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
