@@ -26,7 +26,12 @@ export function ensureAppBuilt(app: 'resident'): void {
   const newest = Math.max(...[...sources, contracts].filter((p) => fs.existsSync(p)).map(newestMtime));
   if (built >= newest) return;
   console.log(`e2e: building apps/${app} (sources changed since the last build)…`);
-  execSync(`npm run build -w @jiedao/${app}`, { cwd: root, stdio: 'inherit' });
+  // a production build whatever the caller's NODE_ENV (vitest sets it to 'test')
+  execSync(`npm run build -w @jiedao/${app}`, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 export default function setup(): void {

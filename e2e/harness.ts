@@ -80,6 +80,30 @@ export async function phoneContext(
   return ctx;
 }
 
+/**
+ * A phone on which a resident is already signed in (signed in through the API, its session cookies
+ * set as the sign-in page would set them) — for tests about something other than signing in.
+ */
+export async function signedInPhone(
+  e: E2E,
+  locale: 'zh-CN' | 'en',
+  phone: string,
+  extra: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; residentId: string }> {
+  const sent = await e.t.call('POST', '/api/auth/otp', { body: { phone } });
+  if (sent.statusCode !== 200) throw new Error(`otp: ${sent.body}`);
+  const res = await e.t.call('POST', '/api/auth/otp/verify', {
+    body: { phone, code: await smsCode(e, phone) },
+  });
+  const body = res.json() as { token: string; csrfToken: string; resident: { id: string } };
+  const context = await phoneContext(e, locale, extra);
+  await context.addCookies([
+    { name: 'jd_session', value: body.token, url: e.baseUrl, httpOnly: true, sameSite: 'Lax' },
+    { name: 'jd_csrf', value: body.csrfToken, url: e.baseUrl, sameSite: 'Lax' },
+  ]);
+  return { context, residentId: body.resident.id };
+}
+
 /** The app's own words, so tests find controls by the labels residents read. */
 export function words(locale: 'zh-CN' | 'en') {
   const table = messages[locale === 'en' ? 'en' : 'zh'];

@@ -1,17 +1,31 @@
-// Service worker: keeps the app shell usable on a weak or absent network.
+// Service worker: keeps the app usable on a weak or absent network.
+// - on install: the app shell (/) and every build asset listed in /precache.json, so after one
+//   visit the whole app, the report form included, opens offline;
 // - hashed build assets (/assets/*): cache first (they never change under the same name);
-// - page navigations: network first, falling back to the cached shell (index.html);
-// - the API is never cached here (drafts in IndexedDB cover offline reports).
-const SHELL = 'jd-shell-v1';
-const ASSETS = 'jd-assets-v1';
+// - page navigations: network first, falling back to the cached shell;
+// - the API is never cached here (reports written offline wait in IndexedDB as drafts).
+const VERSION = 'v2';
+const SHELL = `jd-shell-${VERSION}`;
+const ASSETS = `jd-assets-${VERSION}`;
+
+async function precache() {
+  const shell = await caches.open(SHELL);
+  await shell.addAll(['/', '/manifest.webmanifest', '/icon.svg']);
+  try {
+    const res = await fetch('/precache.json', { cache: 'no-store' });
+    if (!res.ok) return;
+    const { assets } = await res.json();
+    const cache = await caches.open(ASSETS);
+    const missing = [];
+    for (const url of assets) if (!(await cache.match(url))) missing.push(url);
+    await cache.addAll(missing);
+  } catch {
+    // offline during install: assets are cached as they are used instead
+  }
+}
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(
-    caches
-      .open(SHELL)
-      .then((c) => c.addAll(['/', '/manifest.webmanifest', '/icon.svg']))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(precache().then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
@@ -54,7 +68,10 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(
       fetch(req)
         .then((res) => {
-          if (res.ok) caches.open(SHELL).then((c) => c.put('/', res.clone()));
+          if (res.ok) {
+            const copy = res.clone();
+            caches.open(SHELL).then((c) => c.put('/', copy));
+          }
           return res;
         })
         .catch(() =>

@@ -37,10 +37,10 @@ export default function Home() {
         <button
           type="button"
           className="lang-switch"
+          lang={locale === 'en' ? 'zh-CN' : 'en'}
           onClick={() => setLocale(locale === 'en' ? 'zh-CN' : 'en')}
-          aria-label={locale === 'en' ? '切换到中文' : 'Switch to English'}
         >
-          {locale === 'en' ? '中文' : 'EN'}
+          {locale === 'en' ? '中文' : 'English'}
         </button>
         <h1>{appName || '\u00a0'}</h1>
         <p>{subName}</p>

@@ -1,5 +1,8 @@
-// After `vite build`: write .gz and .br next to every text asset so the server sends them
-// pre-compressed (@fastify/static preCompressed) — a weak network pays for bytes, not the CPU.
+// After `vite build`:
+// - precache.json: every JS/CSS asset of the build, which the service worker downloads on install
+//   so that the app (including the report form) opens offline after one visit;
+// - .gz and .br next to every text asset, so the server sends them pre-compressed
+//   (@fastify/static preCompressed) — a weak network pays for bytes, not the CPU.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -15,6 +18,13 @@ function* files(dir) {
   }
 }
 
+const assets = fs
+  .readdirSync(path.join(dist, 'assets'))
+  .filter((f) => /\.(js|css)$/.test(f))
+  .sort()
+  .map((f) => `/assets/${f}`);
+fs.writeFileSync(path.join(dist, 'precache.json'), JSON.stringify({ assets }) + '\n');
+
 let count = 0;
 for (const file of files(dist)) {
   const data = fs.readFileSync(file);
@@ -26,4 +36,6 @@ for (const file of files(dist)) {
   );
   count++;
 }
-console.log(`compressed ${count} files in ${path.relative(process.cwd(), dist) || dist}`);
+console.log(
+  `precache.json lists ${assets.length} assets; compressed ${count} files in ${path.relative(process.cwd(), dist) || dist}`,
+);
