@@ -184,6 +184,9 @@ describeBrowser('resident app (Chromium, phone)', () => {
         const badge = page.locator('.adm-tab-bar .adm-badge');
         await expect.poll(() => badge.first().isVisible(), { timeout: 15_000 }).toBe(true);
         expect(Number((await badge.first().textContent())?.trim())).toBeGreaterThanOrEqual(4);
+        await expect.poll(() => page.getByText(w('home.latest')).first().isVisible()).toBe(true);
+        await page.waitForTimeout(500); // covers of the latest articles
+        await snap(page, locale, '0-home');
 
         await page.goto(`/cases/${c!.id}`);
         const closed = locale === 'en' ? 'Closed' : '已结案';
