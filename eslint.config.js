@@ -65,7 +65,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.serviceworker },
   },
   {
-    files: ['apps/*/*.mjs', 'e2e/**/*.ts'],
+    files: ['scripts/*.mjs', 'e2e/**/*.ts'],
     languageOptions: { globals: globals.node },
     rules: { 'no-console': 'off' },
   },

@@ -1,4 +1,4 @@
-// Before the browser tests: make sure the resident app is built from the current sources (a clean
+// Before the browser tests: make sure the web apps are built from the current sources (a clean
 // clone has no dist/; an edited source makes the build stale). Takes ~20-40 s when it builds.
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,15 +15,15 @@ function newestMtime(p: string): number {
   return newest;
 }
 
-export function ensureAppBuilt(app: 'resident'): void {
+export function ensureAppBuilt(app: 'resident' | 'console'): void {
   const dir = path.join(root, 'apps', app);
   const marker = path.join(dir, 'dist', 'index.html');
   const sources = ['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map((p) =>
     path.join(dir, p),
   );
-  const contracts = path.join(root, 'packages', 'contracts', 'src');
+  const shared = ['contracts', 'web'].map((p) => path.join(root, 'packages', p, 'src'));
   const built = fs.existsSync(marker) ? fs.statSync(marker).mtimeMs : 0;
-  const newest = Math.max(...[...sources, contracts].filter((p) => fs.existsSync(p)).map(newestMtime));
+  const newest = Math.max(...[...sources, ...shared].filter((p) => fs.existsSync(p)).map(newestMtime));
   if (built >= newest) return;
   console.log(`e2e: building apps/${app} (sources changed since the last build)…`);
   // a production build whatever the caller's NODE_ENV (vitest sets it to 'test')
@@ -36,4 +36,5 @@ export function ensureAppBuilt(app: 'resident'): void {
 
 export default function setup(): void {
   ensureAppBuilt('resident');
+  ensureAppBuilt('console');
 }

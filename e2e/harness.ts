@@ -39,7 +39,8 @@ export interface E2E {
 }
 
 export async function startE2E(): Promise<E2E> {
-  const t = await createTestApp();
+  // the outbox worker runs as in a server, polling often, so live updates arrive promptly
+  const t = await createTestApp({ startWorker: true, env: { OUTBOX_POLL_MS: '100' } });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = t.app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('no address');
@@ -102,6 +103,20 @@ export async function signedInPhone(
     { name: 'jd_csrf', value: body.csrfToken, url: e.baseUrl, sameSite: 'Lax' },
   ]);
   return { context, residentId: body.resident.id };
+}
+
+/** A desktop browser (1440×900) for the staff console, in the given language. */
+export async function desktopContext(e: E2E, locale: 'zh-CN' | 'en' = 'zh-CN'): Promise<BrowserContext> {
+  const ctx = await e.browser.newContext({
+    baseURL: e.baseUrl,
+    viewport: { width: 1440, height: 900 },
+    locale,
+    timezoneId: 'Asia/Shanghai',
+  });
+  await ctx.addInitScript({
+    content: `if (!localStorage.getItem('jd.console.locale')) localStorage.setItem('jd.console.locale', ${JSON.stringify(locale)});`,
+  });
+  return ctx;
 }
 
 /** The app's own words, so tests find controls by the labels residents read. */

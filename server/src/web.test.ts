@@ -11,6 +11,7 @@ import type { TestApp } from './test/helpers.js';
 let t: TestApp;
 let bare: TestApp;
 const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'jiedao-web-'));
+const consoleDist = path.join(dist, 'console-dist');
 const script = 'console.log("app");'.repeat(200);
 
 beforeAll(async () => {
@@ -22,7 +23,13 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dist, 'assets', 'index-abc123.js'), script);
   fs.writeFileSync(path.join(dist, 'assets', 'index-abc123.js.gz'), zlib.gzipSync(script));
   fs.writeFileSync(path.join(dist, 'sw.js'), '// sw');
-  t = await createTestApp({ web: { residentDir: dist } });
+  fs.mkdirSync(path.join(consoleDist, 'assets'), { recursive: true });
+  fs.writeFileSync(
+    path.join(consoleDist, 'index.html'),
+    '<!doctype html><html><head><title>__APP_NAME__ · 工作台</title></head><body><div id="console-root"></div></body></html>',
+  );
+  fs.writeFileSync(path.join(consoleDist, 'assets', 'console-1.js'), 'console.log(1)');
+  t = await createTestApp({ web: { residentDir: dist, consoleDir: consoleDist } });
   bare = await createTestApp({ web: { residentDir: path.join(dist, 'missing') } });
 });
 afterAll(async () => {
@@ -85,6 +92,18 @@ describe('the resident app on /', () => {
     expect(gone.statusCode).toBe(404);
     expect(gone.body).toContain('二维码已失效');
     expect(gone.body).toContain('id="root"'); // the app still opens and says what to do
+  });
+
+  it('serves the staff console under /console, with its own deep links and files', async () => {
+    for (const url of ['/console', '/console/', '/console/cases/01ABC']) {
+      const res = await t.call('GET', url, { headers: html });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body).toContain('id="console-root"');
+      expect(res.body).toContain('<title>阳光福永 · 工作台</title>');
+    }
+    const js = await t.call('GET', '/console/assets/console-1.js');
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['cache-control']).toContain('immutable');
   });
 
   it('without a build, says how to build instead of failing', async () => {

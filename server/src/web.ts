@@ -1,7 +1,8 @@
-// The web apps on the API's port: the resident H5 app at `/` (built by Vite into apps/resident/dist),
-// its runtime configuration (`/api/app/config`), and `/g/<token>`, the URL printed in every grid's QR
-// code, which opens the app with that grid preset. Paths the server does not know fall back to the
-// app's index.html for browsers (the app shows its own "page not found").
+// The web apps on the API's port: the resident H5 app at `/` and the staff console at `/console/`
+// (each built by Vite into apps/<app>/dist), the resident app's runtime configuration
+// (`/api/app/config`), and `/g/<token>`, the URL printed in every grid's QR code, which opens the
+// resident app with that grid preset. Paths the server does not know fall back to the right app's
+// index.html for browsers (the app shows its own "page not found").
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ import type { GridInfo, OrgService } from './modules/org/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RESIDENT_APP_DIR = path.join(repoRoot, 'apps', 'resident', 'dist');
+export const CONSOLE_APP_DIR = path.join(repoRoot, 'apps', 'console', 'dist');
 
 /** Paths that are never the app's: the API and its docs answer their own 404s. */
 const NOT_APP = /^\/(api|docs)(\/|$)/;
@@ -23,8 +25,51 @@ export function escapeHtml(s: string): string {
 }
 
 export interface WebOptions {
-  /** where the built resident app lives (tests may point elsewhere) */
+  /** where the built apps live (tests may point elsewhere) */
   residentDir?: string;
+  consoleDir?: string;
+}
+
+/** One built app: its files and its shell page with the title filled in. */
+class AppShell {
+  readonly built: boolean;
+  private readonly html: string | null;
+  constructor(
+    readonly dir: string,
+    private readonly what: { zh: string; en: string },
+  ) {
+    const indexFile = path.join(dir, 'index.html');
+    this.built = fs.existsSync(indexFile);
+    this.html = this.built ? fs.readFileSync(indexFile, 'utf8') : null;
+  }
+  page(title: string): string {
+    if (this.html) return this.html.replaceAll('__APP_NAME__', escapeHtml(title));
+    return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;padding:24px;font-size:18px"><h1 style="font-size:22px">${escapeHtml(title)}</h1><p>${this.what.zh}尚未构建：请运行 <code>npm start</code>。The ${this.what.en} is not built yet: run <code>npm start</code>.</p><p><a href="/docs">API 文档 / API docs</a></p></body></html>`;
+  }
+  send(reply: FastifyReply, status: number, title: string) {
+    return reply
+      .status(status)
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('content-security-policy', CSP)
+      .send(this.page(title));
+  }
+  async serveFiles(app: FastifyInstance, prefix: string, decorateReply: boolean) {
+    if (!this.built) return;
+    const dir = this.dir;
+    await app.register(fastifyStatic, {
+      root: dir,
+      prefix,
+      index: false,
+      wildcard: false,
+      preCompressed: true,
+      decorateReply,
+      setHeaders: (res, file) => {
+        const immutable = path.relative(dir, file).startsWith('assets' + path.sep);
+        void res.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+  }
 }
 
 export interface Web {
@@ -37,25 +82,14 @@ export interface Web {
 }
 
 export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions = {}): Web {
-  const dir = opts.residentDir ?? RESIDENT_APP_DIR;
-  const indexFile = path.join(dir, 'index.html');
-  const built = fs.existsSync(indexFile);
-  const indexHtml = built ? fs.readFileSync(indexFile, 'utf8') : null;
-
-  /** The app's shell with the page title filled in (the grid's name for a poster's QR code). */
-  const page = (title: string): string =>
-    indexHtml
-      ? indexHtml.replaceAll('__APP_NAME__', escapeHtml(title))
-      : `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title></head><body style="font-family:sans-serif;padding:24px;font-size:18px"><h1 style="font-size:22px">${escapeHtml(title)}</h1><p>居民端尚未构建：请运行 <code>npm start</code>。The resident app is not built yet: run <code>npm start</code>.</p><p><a href="/docs">API 文档 / API docs</a></p></body></html>`;
-
+  const resident = new AppShell(opts.residentDir ?? RESIDENT_APP_DIR, { zh: '居民端', en: 'resident app' });
+  const staffConsole = new AppShell(opts.consoleDir ?? CONSOLE_APP_DIR, {
+    zh: '工作台',
+    en: 'staff console',
+  });
+  const built = resident.built;
   const sendPage = (reply: FastifyReply, status: number, title: string) =>
-    reply
-      .status(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .header('content-security-policy', CSP)
-      .send(page(title));
-
+    resident.send(reply, status, title);
   const gridTitle = (g: GridInfo) => `${g.communityNameZh} · ${g.nameZh}（${g.code}）· ${config.app.nameZh}`;
 
   return {
@@ -65,7 +99,8 @@ export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions 
       const isAppPath = !NOT_APP.test(url) && !/\.[a-z0-9]+$/i.test(url);
       if (req.method !== 'GET' || !isAppPath || !(req.headers.accept ?? '').includes('text/html'))
         return false;
-      void sendPage(reply, 200, config.app.nameZh);
+      if (/^\/console(\/|$)/.test(url)) void staffConsole.send(reply, 200, config.app.nameZh);
+      else void sendPage(reply, 200, config.app.nameZh);
       return true;
     },
     async register(app) {
@@ -104,20 +139,11 @@ export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions 
         },
       );
       r.get('/', { schema: { hide: true } }, async (_req, reply) => sendPage(reply, 200, config.app.nameZh));
-      if (built) {
-        await app.register(fastifyStatic, {
-          root: dir,
-          prefix: '/',
-          index: false,
-          wildcard: false,
-          preCompressed: true,
-          setHeaders: (res, file) => {
-            const rel = path.relative(dir, file);
-            const immutable = rel.startsWith('assets' + path.sep);
-            void res.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-          },
-        });
-      }
+      r.get('/console', { schema: { hide: true } }, async (_req, reply) =>
+        staffConsole.send(reply, 200, config.app.nameZh),
+      );
+      await resident.serveFiles(app, '/', true);
+      await staffConsole.serveFiles(app, '/console/', false);
     },
   };
 }

@@ -57,6 +57,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** where the built web apps are (default: this checkout's) */
   web?: WebOptions;
+  /** run the outbox worker's polling loop, as a server does (browser tests; others drain by hand) */
+  startWorker?: boolean;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -94,7 +96,14 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ...(opts.sqliteFile ? { sqliteFile: path.join(dataDir, 'jiedao.sqlite') } : {}),
   };
   const clock = new SwitchableClock(opts.clock);
-  const built = await buildApp({ config, db, clock, logger: pino({ level: 'silent' }), web: opts.web });
+  const built = await buildApp({
+    config,
+    db,
+    clock,
+    logger: pino({ level: 'silent' }),
+    web: opts.web,
+    startWorker: opts.startWorker,
+  });
   let seed: SeedReport | null = null;
   if (opts.seed !== false)
     seed = await seedDemo(built.ctx, built.services, { cases: opts.cases ?? 0, clock });

@@ -183,42 +183,21 @@ export class ContentService {
   async sectionTree(locale: Locale) {
     const tree = await this.tree();
     const stats = await this.repo.visibleStats(this.nowIso());
-    type Node = {
-      id: string;
-      code: string;
-      name: string;
-      nameZh: string;
-      nameEn: string;
-      parentId: string | null;
-      sort: number;
+    type Node = ReturnType<ContentService['sectionBase']> & {
       articleCount: number;
       latestPublishedAt: string | null;
       children: Node[];
     };
-    const build = (parent: string | null): Node[] =>
-      tree.children(parent).map((s) => {
-        const children = build(s.id);
-        const own = stats.get(s.id);
-        let count = own?.count ?? 0;
-        let latest = own?.latest ?? null;
-        for (const c of children) {
-          count += c.articleCount;
-          if (c.latestPublishedAt && (!latest || c.latestPublishedAt > latest)) latest = c.latestPublishedAt;
-        }
-        return {
-          id: s.id,
-          code: s.code,
-          name: this.sectionName(s, locale),
-          nameZh: s.name_zh,
-          nameEn: s.name_en,
-          parentId: s.parent_id,
-          sort: s.sort,
-          articleCount: count,
-          latestPublishedAt: latest,
-          children,
-        };
-      });
-    return build(null);
+    return mapTree<Node>(tree, (s, children) => {
+      const own = stats.get(s.id);
+      let count = own?.count ?? 0;
+      let latest = own?.latest ?? null;
+      for (const c of children) {
+        count += c.articleCount;
+        if (c.latestPublishedAt && (!latest || c.latestPublishedAt > latest)) latest = c.latestPublishedAt;
+      }
+      return { ...this.sectionBase(s, locale), articleCount: count, latestPublishedAt: latest, children };
+    });
   }
 
   private listItem(r: ArticleListRow, tree: SectionTree, locale: Locale) {
@@ -299,48 +278,24 @@ export class ContentService {
   async adminSectionTree(locale: Locale) {
     const tree = await this.tree();
     const counts = await this.repo.stateCounts(this.nowIso());
-    type Node = {
-      id: string;
-      code: string;
-      name: string;
-      nameZh: string;
-      nameEn: string;
-      parentId: string | null;
-      sort: number;
+    type Node = ReturnType<ContentService['sectionView']> & {
       articleCount: number;
       counts: Record<ArticleState, number>;
-      createdAt: string;
-      updatedAt: string;
       children: Node[];
     };
-    const build = (parent: string | null): Node[] =>
-      tree.children(parent).map((s) => {
-        const children = build(s.id);
-        const c = { draft: 0, scheduled: 0, published: 0, ...counts.get(s.id) };
-        for (const k of children) {
-          c.draft += k.counts.draft;
-          c.scheduled += k.counts.scheduled;
-          c.published += k.counts.published;
-        }
-        return {
-          id: s.id,
-          code: s.code,
-          name: this.sectionName(s, locale),
-          nameZh: s.name_zh,
-          nameEn: s.name_en,
-          parentId: s.parent_id,
-          sort: s.sort,
-          articleCount: c.draft + c.scheduled + c.published,
-          counts: c,
-          createdAt: s.created_at,
-          updatedAt: s.updated_at,
-          children,
-        };
-      });
-    return build(null);
+    return mapTree<Node>(tree, (s, children) => {
+      const c = { draft: 0, scheduled: 0, published: 0, ...counts.get(s.id) };
+      for (const k of children) {
+        c.draft += k.counts.draft;
+        c.scheduled += k.counts.scheduled;
+        c.published += k.counts.published;
+      }
+      const articleCount = c.draft + c.scheduled + c.published;
+      return { ...this.sectionView(s, locale), articleCount, counts: c, children };
+    });
   }
 
-  private sectionView(s: SectionRow, locale: Locale) {
+  private sectionBase(s: SectionRow, locale: Locale) {
     return {
       id: s.id,
       code: s.code,
@@ -349,9 +304,11 @@ export class ContentService {
       nameEn: s.name_en,
       parentId: s.parent_id,
       sort: s.sort,
-      createdAt: s.created_at,
-      updatedAt: s.updated_at,
     };
+  }
+
+  private sectionView(s: SectionRow, locale: Locale) {
+    return { ...this.sectionBase(s, locale), createdAt: s.created_at, updatedAt: s.updated_at };
   }
 
   async createSection(actor: Actor, input: SectionInput, locale: Locale, meta: RequestMeta = {}) {
@@ -836,4 +793,13 @@ export class ContentService {
       etag: `"${f.sha256.slice(0, 32)}${useThumb ? '-t' : ''}"`,
     };
   }
+}
+
+/** Builds a tree bottom-up: `node` gets each section with its children already built. */
+function mapTree<N>(
+  tree: SectionTree,
+  node: (s: SectionRow, children: N[]) => N,
+  parent: string | null = null,
+): N[] {
+  return tree.children(parent).map((s) => node(s, mapTree(tree, node, s.id)));
 }

@@ -1,4 +1,4 @@
-// After `vite build`:
+// After a web app's `vite build` (run from the app's folder: `node ../../scripts/web-postbuild.mjs`):
 // - precache.json: every JS/CSS asset of the build, which the service worker downloads on install
 //   so that the app (including the report form) opens offline after one visit;
 // - .gz and .br next to every text asset, so the server sends them pre-compressed
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 
-const dist = path.join(path.dirname(new URL(import.meta.url).pathname), 'dist');
+const dist = path.resolve(process.argv[2] ?? 'dist');
 const TEXT = /\.(js|css|html|svg|json|webmanifest|txt)$/;
 
 function* files(dir) {

@@ -1,0 +1,186 @@
+// The console shell: sign-in gate, a menu by role, the header with language and sign-out.
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Result, Space, Spin, Tag } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import type { Locale, StaffRole } from '@jiedao/contracts';
+import { STAFF_ROLE_LABELS } from '@jiedao/contracts';
+import { api, setApiLocale } from '@jiedao/web/api';
+import { matchPath, navigate, useLocation } from '@jiedao/web/router';
+import { I18nContext, pick, translator } from './lib/i18n';
+import type { I18n } from './lib/i18n';
+import type { MessageKey } from './lib/messages';
+import { SessionContext } from './lib/session';
+import type { Session } from './lib/session';
+import type { Department, StaffProfile } from './lib/types';
+import SignIn from './pages/SignIn';
+
+const Workbench = lazy(() => import('./pages/Workbench'));
+const DeptInbox = lazy(() => import('./pages/DeptInbox'));
+const CasePage = lazy(() => import('./pages/CasePage'));
+
+interface Screen {
+  path: string;
+  label: MessageKey;
+  roles: StaffRole[];
+  menu: boolean;
+  page: React.ComponentType<{ params: Record<string, string> }>;
+}
+
+const SCREENS: Screen[] = [
+  {
+    path: '/console',
+    label: 'nav.workbench',
+    roles: ['dispatcher', 'admin', 'leader'],
+    menu: true,
+    page: Workbench,
+  },
+  { path: '/console/dept', label: 'nav.dept', roles: ['handler'], menu: true, page: DeptInbox },
+  {
+    path: '/console/cases/:id',
+    label: 'nav.cases',
+    roles: ['dispatcher', 'admin', 'leader', 'handler', 'grid_worker'],
+    menu: false,
+    page: CasePage,
+  },
+];
+
+/** Where each role starts. */
+const HOME: Partial<Record<StaffRole, string>> = { handler: '/console/dept' };
+
+const LOCALE_KEY = 'jd.console.locale';
+
+export function App() {
+  const [locale, setLocaleState] = useState<Locale>(() =>
+    localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'zh-CN',
+  );
+  const [me, setMe] = useState<StaffProfile | null | undefined>(undefined);
+  const [departments, setDepartments] = useState<Department[]>([]);
+  const location = useLocation();
+  setApiLocale(locale);
+
+  const i18n = useMemo<I18n>(
+    () => ({
+      locale,
+      t: translator(locale),
+      setLocale: (l) => {
+        localStorage.setItem(LOCALE_KEY, l);
+        setApiLocale(l);
+        setLocaleState(l);
+      },
+    }),
+    [locale],
+  );
+  const t = i18n.t;
+
+  const load = useCallback(async () => {
+    try {
+      const res = await api<{ kind: string; staff?: StaffProfile }>('GET', '/api/me');
+      setMe(res.kind === 'staff' && res.staff ? res.staff : null);
+    } catch {
+      setMe(null);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    document.documentElement.lang = locale;
+    if (me) {
+      api<{ items: Department[] }>('GET', '/api/departments')
+        .then((r) => setDepartments(r.items))
+        .catch(() => {});
+    }
+  }, [me, locale]);
+
+  const session = useMemo<Session | null>(
+    () =>
+      me
+        ? {
+            me,
+            departments,
+            signOut: async () => {
+              await api('POST', '/api/auth/logout').catch(() => {});
+              setMe(null);
+              navigate('/console', { replace: true });
+            },
+          }
+        : null,
+    [me, departments],
+  );
+
+  const pathname = location.split('?')[0]!.replace(/\/$/, '') || '/console';
+  let params: Record<string, string> = {};
+  const screen = SCREENS.find((s) => {
+    const m = matchPath(s.path, pathname);
+    if (m) params = m;
+    return m !== null;
+  });
+
+  useEffect(() => {
+    if (me && pathname === '/console' && HOME[me.role]) navigate(HOME[me.role]!, { replace: true });
+  }, [me, pathname]);
+
+  let body: React.ReactNode;
+  if (me === undefined) body = <Spin style={{ margin: 80 }} />;
+  else if (me === null) body = <SignIn onSignedIn={load} />;
+  else {
+    const allowed = screen && screen.roles.includes(me.role);
+    const Page = screen?.page;
+    const menu = SCREENS.filter((s) => s.menu && s.roles.includes(me.role));
+    body = (
+      <Layout style={{ minHeight: '100%' }}>
+        <Layout.Sider breakpoint="lg" collapsedWidth={0} width={200}>
+          <div className="jd-brand">{t('app.title')}</div>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={screen ? [screen.path] : []}
+            items={menu.map((s) => ({ key: s.path, label: t(s.label) }))}
+            onClick={(e) => navigate(e.key)}
+          />
+        </Layout.Sider>
+        <Layout>
+          <Layout.Header className="jd-header">
+            <span />
+            <Space>
+              <span>{me.displayName}</span>
+              <Tag>{pick(locale, STAFF_ROLE_LABELS[me.role])}</Tag>
+              <Button size="small" onClick={() => i18n.setLocale(locale === 'en' ? 'zh-CN' : 'en')}>
+                {t('app.language')}
+              </Button>
+              <Button size="small" onClick={() => void session?.signOut()}>
+                {t('app.signOut')}
+              </Button>
+            </Space>
+          </Layout.Header>
+          <Layout.Content className="jd-content">
+            <Suspense fallback={<Spin />}>
+              {!screen || !Page ? (
+                <Result status="404" title={t('app.notFound')} />
+              ) : !allowed ? (
+                <Result status="403" title={t('app.forbidden')} />
+              ) : (
+                <Page params={params} />
+              )}
+            </Suspense>
+          </Layout.Content>
+        </Layout>
+      </Layout>
+    );
+  }
+
+  return (
+    <ConfigProvider
+      locale={locale === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#c8161d' } }}
+      button={{ autoInsertSpace: false }}
+    >
+      <AntApp style={{ height: '100%' }}>
+        <I18nContext.Provider value={i18n}>
+          <SessionContext.Provider value={session}>{body}</SessionContext.Provider>
+        </I18nContext.Provider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,227 @@
+// The actions the server says this person may take on this case; those that need words or a
+// choice open a small form first. The server re-checks every rule.
+import { useState } from 'react';
+import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Upload } from 'antd';
+import type { CaseAction } from '@jiedao/contracts';
+import { uploadFile } from '@jiedao/web/api';
+import type { ApiError } from '@jiedao/web/api';
+import { useI18n } from '../lib/i18n';
+import { NEEDS_INPUT, transition } from '../lib/cases';
+import { useSession } from '../lib/session';
+import type { CaseDetail } from '../lib/types';
+
+const PRIMARY: CaseAction[] = ['accept', 'dispatch', 'sign', 'start', 'reply', 'verify', 'close'];
+
+export function ActionBar({
+  detail,
+  onDone,
+  pending,
+  setPending,
+}: {
+  detail: CaseDetail;
+  onDone: (updated: CaseDetail) => void;
+  /** an action asked for from outside (a keyboard shortcut) */
+  pending?: CaseAction | null;
+  setPending?: (a: CaseAction | null) => void;
+}) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState<CaseAction | null>(null);
+  const [localForm, setLocalForm] = useState<CaseAction | null>(null);
+  const formAction = pending ?? localForm;
+  const closeForm = () => {
+    setLocalForm(null);
+    setPending?.(null);
+  };
+
+  const run = async (action: CaseAction, input: Record<string, unknown> = {}) => {
+    setBusy(action);
+    try {
+      const updated = await transition(detail.id, action, input);
+      void message.success(
+        t('action.done', { action: t(`action.${action}` as never), number: detail.number }),
+      );
+      closeForm();
+      onDone(updated);
+    } catch (e) {
+      void message.error((e as ApiError).message);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const click = (action: CaseAction) => {
+    if (NEEDS_INPUT[action]) setLocalForm(action);
+    else void run(action);
+  };
+
+  const actions: CaseAction[] = detail.actions.filter((a) => a !== 'rate' && a !== 'reopen');
+  return (
+    <>
+      <Space wrap>
+        {actions.map((a) => (
+          <Button
+            key={a}
+            type={PRIMARY.includes(a) ? 'primary' : 'default'}
+            danger={a === 'reject' || a === 'return'}
+            loading={busy === a}
+            onClick={() => click(a)}
+          >
+            {t(`action.${a}` as never)}
+          </Button>
+        ))}
+      </Space>
+      {formAction && actions.includes(formAction) && (
+        <ActionForm
+          action={formAction}
+          detail={detail}
+          busy={busy === formAction}
+          onCancel={closeForm}
+          onSubmit={(input) => void run(formAction, input)}
+        />
+      )}
+    </>
+  );
+}
+
+function ActionForm({
+  action,
+  detail,
+  busy,
+  onCancel,
+  onSubmit,
+}: {
+  action: CaseAction;
+  detail: CaseDetail;
+  busy: boolean;
+  onCancel: () => void;
+  onSubmit: (input: Record<string, unknown>) => void;
+}) {
+  const { t } = useI18n();
+  const { departments } = useSession();
+  const [form] = Form.useForm();
+  const [photoIds, setPhotoIds] = useState<string[]>([]);
+  const fields = NEEDS_INPUT[action] ?? [];
+  const internal = departments.filter((d) => d.kind === 'internal' && d.active);
+  const external = departments.filter((d) => d.kind === 'external' && d.active);
+  const suggested = detail.suggestion?.departmentId;
+  const initial: Record<string, unknown> = {};
+  if (action === 'dispatch' && suggested) initial.departmentId = suggested;
+  if (action === 'escalate' && detail.suggestion?.externalBodyId)
+    initial.externalBodyId = detail.suggestion.externalBodyId;
+  const required = (msg: string) => [{ required: true, message: msg }];
+
+  return (
+    <Modal
+      open
+      title={`${t(`action.${action}` as never)} · ${detail.number}`}
+      okText={t(`action.${action}` as never)}
+      confirmLoading={busy}
+      onCancel={onCancel}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={initial}
+        onFinish={(v: Record<string, unknown>) => {
+          const input = { ...v };
+          if (photoIds.length) input.photoIds = photoIds;
+          if (input.dueAt && typeof input.dueAt === 'object')
+            input.dueAt = (input.dueAt as { toISOString(): string }).toISOString();
+          onSubmit(input);
+        }}
+      >
+        {fields.includes('departmentId') && (
+          <Form.Item
+            name="departmentId"
+            label={t('form.department')}
+            rules={required(t('form.departmentRequired'))}
+          >
+            <Select
+              showSearch
+              optionFilterProp="label"
+              autoFocus
+              options={internal.map((d) => ({ value: d.id, label: d.name }))}
+            />
+          </Form.Item>
+        )}
+        {fields.includes('externalBodyId') && (
+          <Form.Item
+            name="externalBodyId"
+            label={t('form.externalBody')}
+            rules={required(t('form.departmentRequired'))}
+          >
+            <Select options={external.map((d) => ({ value: d.id, label: d.name }))} />
+          </Form.Item>
+        )}
+        {fields.includes('explanation') && (
+          <Form.Item
+            name="explanation"
+            label={t('form.explanation')}
+            extra={t('form.explanationHint')}
+            rules={required(t('form.reasonRequired'))}
+          >
+            <Input.TextArea rows={3} maxLength={2000} showCount />
+          </Form.Item>
+        )}
+        {fields.includes('masterCaseId') && (
+          <Form.Item name="masterCaseId" label={t('form.master')} rules={required(t('form.reasonRequired'))}>
+            <Select
+              options={detail.links.map((l) => ({ value: l.id, label: `${l.number} ${l.summary ?? ''}` }))}
+            />
+          </Form.Item>
+        )}
+        {fields.includes('reason') && (
+          <Form.Item name="reason" label={t('form.reason')} rules={required(t('form.reasonRequired'))}>
+            <Input.TextArea rows={3} maxLength={1000} showCount autoFocus />
+          </Form.Item>
+        )}
+        {fields.includes('dueAt') && (
+          <Form.Item name="dueAt" label={t('form.dueAt')} rules={required(t('form.reasonRequired'))}>
+            <DatePicker showTime />
+          </Form.Item>
+        )}
+        {fields.includes('text') && (
+          <Form.Item
+            name="text"
+            label={t('form.text')}
+            extra={t('form.textHint')}
+            rules={required(t('form.reasonRequired'))}
+          >
+            <Input.TextArea rows={4} maxLength={4000} showCount autoFocus />
+          </Form.Item>
+        )}
+        {action === 'reply' && (
+          <Form.Item label={t('form.photos')}>
+            <Upload
+              listType="picture-card"
+              accept="image/*"
+              maxCount={9}
+              multiple
+              customRequest={({ file, onSuccess, onError, onProgress }) => {
+                uploadFile<{ id: string }>('/api/uploads', file as Blob, (file as File).name, (f) =>
+                  onProgress?.({ percent: Math.round(f * 100) }),
+                ).then(
+                  (res) => {
+                    setPhotoIds((ids) => [...ids, res.id]);
+                    onSuccess?.(res);
+                  },
+                  (err: Error) => onError?.(err),
+                );
+              }}
+            >
+              +
+            </Upload>
+          </Form.Item>
+        )}
+        {fields.includes('message') && (
+          <Form.Item name="message" label={t('form.message')} rules={required(t('form.reasonRequired'))}>
+            <Input.TextArea rows={3} maxLength={1000} />
+          </Form.Item>
+        )}
+      </Form>
+    </Modal>
+  );
+}

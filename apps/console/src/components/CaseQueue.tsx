@@ -1,0 +1,282 @@
+// A server-paginated case list with a detail drawer, live refresh and keyboard shortcuts; the
+// dispatch workbench and the department inbox are this with different filters and actions.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { App, Badge, Button, Drawer, Input, Select, Space, Spin, Switch, Table, Typography } from 'antd';
+import type { CaseAction, CaseState, Channel } from '@jiedao/contracts';
+import { CHANNELS, CHANNEL_LABELS } from '@jiedao/contracts';
+import { api } from '@jiedao/web/api';
+import type { ApiError } from '@jiedao/web/api';
+import { formatDateTime } from '@jiedao/web/time';
+import { ActionBar } from './ActionBar';
+import { CaseView, StateTag } from './CaseView';
+import { pick, useI18n } from '../lib/i18n';
+import { loadCase, transition } from '../lib/cases';
+import { useLiveCases } from '../lib/live';
+import { useSession } from '../lib/session';
+import type { CaseDetail, CaseItem, Page } from '../lib/types';
+
+const SHORTCUTS: Record<string, CaseAction> = {
+  a: 'accept',
+  d: 'dispatch',
+  r: 'reject',
+  e: 'escalate',
+  m: 'merge',
+};
+
+export function CaseQueue({
+  title,
+  states,
+  sort = 'urgency',
+  bulkDispatch = false,
+}: {
+  title: string;
+  states: CaseState[];
+  sort?: 'urgency' | 'newest';
+  bulkDispatch?: boolean;
+}) {
+  const { t, locale } = useI18n();
+  const { departments } = useSession();
+  const { message, notification } = App.useApp();
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<Page<CaseItem> | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [q, setQ] = useState('');
+  const [channel, setChannel] = useState<Channel | undefined>();
+  const [overdue, setOverdue] = useState(false);
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [detail, setDetail] = useState<CaseDetail | null>(null);
+  const [pending, setPending] = useState<CaseAction | null>(null);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [bulkDept, setBulkDept] = useState<string | undefined>();
+  const [cursor, setCursor] = useState(0);
+  const pageSize = 20;
+
+  const reload = useCallback(async () => {
+    setLoading(true);
+    const params = new URLSearchParams({
+      state: states.join(','),
+      sort,
+      page: String(page),
+      pageSize: String(pageSize),
+    });
+    if (q.trim()) params.set('q', q.trim());
+    if (channel) params.set('channel', channel);
+    if (overdue) params.set('overdue', '1');
+    try {
+      setData(await api<Page<CaseItem>>('GET', `/api/cases?${params}`));
+    } catch (e) {
+      void message.error((e as ApiError).message);
+    } finally {
+      setLoading(false);
+    }
+  }, [states, sort, page, q, channel, overdue, message]);
+
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const open = useCallback(
+    async (id: string) => {
+      setOpenId(id);
+      setDetail(null);
+      try {
+        setDetail(await loadCase(id));
+      } catch (e) {
+        void message.error((e as ApiError).message);
+      }
+    },
+    [message],
+  );
+
+  const live = useLiveCases((ev) => {
+    if (ev.topic === 'case.submitted') {
+      notification.info({
+        title: t('queue.newArrived', { number: ev.number }),
+        placement: 'bottomRight',
+        duration: 4,
+      });
+    }
+    void reload();
+    if (ev.caseId === openId) void loadCase(ev.caseId).then(setDetail, () => {});
+  });
+
+  // keyboard: J/K move the cursor, Enter opens, A/D/R/E/M act on the open case
+  const items = data?.items ?? [];
+  const keyState = useRef({ items, cursor, detail, open });
+  keyState.current = { items, cursor, detail, open };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const tag = (e.target as HTMLElement).tagName;
+      if (['INPUT', 'TEXTAREA', 'SELECT'].includes(tag) || (e.target as HTMLElement).isContentEditable)
+        return;
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
+      if (document.querySelector('.ant-modal-wrap:not([style*="display: none"])')) return;
+      const s = keyState.current;
+      const key = e.key.toLowerCase();
+      if (key === 'j' || key === 'k') {
+        const next = Math.max(0, Math.min(s.items.length - 1, s.cursor + (key === 'j' ? 1 : -1)));
+        setCursor(next);
+        if (s.items[next]) void s.open(s.items[next].id);
+      } else if (key === 'enter' && s.items[s.cursor]) {
+        void s.open(s.items[s.cursor]!.id);
+      } else if (SHORTCUTS[key] && s.detail?.actions.includes(SHORTCUTS[key])) {
+        e.preventDefault();
+        const action = SHORTCUTS[key];
+        if (action === 'accept')
+          void transition(s.detail.id, 'accept').then((d) => {
+            setDetail(d);
+            void reload();
+          });
+        else setPending(action);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [reload]);
+
+  const dispatchSelected = async () => {
+    if (!bulkDept) return;
+    let done = 0;
+    for (const id of selected) {
+      try {
+        const d = await loadCase(id);
+        if (d.actions.includes('accept')) await transition(id, 'accept');
+        await transition(id, 'dispatch', { departmentId: bulkDept });
+        done++;
+      } catch (e) {
+        void message.error(`${(e as ApiError).message}`);
+      }
+    }
+    void message.success(`${t('action.dispatch')} ×${done}`);
+    setSelected([]);
+    void reload();
+  };
+
+  return (
+    <>
+      <Space style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }} wrap>
+        <Space>
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {title}
+          </Typography.Title>
+          <Badge status={live ? 'success' : 'default'} text={live ? t('app.live') : t('app.liveOff')} />
+        </Space>
+        <Space wrap>
+          <Input.Search
+            allowClear
+            placeholder={t('queue.search')}
+            aria-label={t('queue.search')}
+            onSearch={(v) => {
+              setPage(1);
+              setQ(v);
+            }}
+            style={{ width: 220 }}
+          />
+          <Select
+            allowClear
+            placeholder={t('queue.filterChannel')}
+            aria-label={t('queue.filterChannel')}
+            style={{ width: 140 }}
+            value={channel}
+            onChange={(v) => {
+              setPage(1);
+              setChannel(v);
+            }}
+            options={CHANNELS.map((c) => ({ value: c, label: pick(locale, CHANNEL_LABELS[c]) }))}
+          />
+          <Space>
+            <Switch checked={overdue} onChange={setOverdue} aria-label={t('queue.overdueOnly')} />
+            {t('queue.overdueOnly')}
+          </Space>
+        </Space>
+      </Space>
+      {bulkDispatch && selected.length > 0 && (
+        <Space style={{ marginBottom: 12 }}>
+          <Select
+            placeholder={t('form.department')}
+            style={{ width: 220 }}
+            value={bulkDept}
+            onChange={setBulkDept}
+            options={departments
+              .filter((d) => d.kind === 'internal')
+              .map((d) => ({ value: d.id, label: d.name }))}
+          />
+          <Button type="primary" disabled={!bulkDept} onClick={() => void dispatchSelected()}>
+            {t('queue.bulkDispatch', { n: selected.length })}
+          </Button>
+        </Space>
+      )}
+      <Table<CaseItem>
+        rowKey="id"
+        size="middle"
+        loading={loading}
+        dataSource={items}
+        locale={{ emptyText: t('queue.empty') }}
+        rowClassName={(_r, i) => (i === cursor ? 'jd-row-active' : '')}
+        onRow={(r, i) => ({
+          onClick: () => {
+            setCursor(i ?? 0);
+            void open(r.id);
+          },
+          style: { cursor: 'pointer' },
+        })}
+        rowSelection={
+          bulkDispatch
+            ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) }
+            : undefined
+        }
+        pagination={{
+          current: page,
+          pageSize,
+          total: data?.total ?? 0,
+          showSizeChanger: false,
+          onChange: setPage,
+        }}
+        columns={[
+          { title: t('col.number'), dataIndex: 'number', width: 160 },
+          {
+            title: t('col.state'),
+            dataIndex: 'stateLabel',
+            width: 100,
+            render: (_v, r) => <StateTag state={r.state} label={r.stateLabel} overdue={r.overdue} />,
+          },
+          { title: t('col.category'), render: (_v, r) => r.category.name, width: 140 },
+          { title: t('col.summary'), dataIndex: 'summary', ellipsis: true },
+          { title: t('col.grid'), render: (_v, r) => r.grid?.name ?? '—', width: 160 },
+          {
+            title: t('col.due'),
+            width: 150,
+            render: (_v, r) => (
+              <span style={{ color: r.overdue ? '#cf1322' : undefined }}>
+                {formatDateTime(r.dueAt, locale)}
+              </span>
+            ),
+          },
+          { title: t('col.created'), width: 150, render: (_v, r) => formatDateTime(r.createdAt, locale) },
+        ]}
+      />
+      <Typography.Text type="secondary">{t('queue.shortcuts')}</Typography.Text>
+      <Drawer
+        open={openId !== null}
+        width={640}
+        onClose={() => setOpenId(null)}
+        title={detail?.number ?? ''}
+        extra={
+          detail && (
+            <ActionBar
+              detail={detail}
+              pending={pending}
+              setPending={setPending}
+              onDone={(d) => {
+                setDetail(d);
+                void reload();
+              }}
+            />
+          )
+        }
+      >
+        {detail ? <CaseView detail={detail} /> : <Spin />}
+      </Drawer>
+    </>
+  );
+}

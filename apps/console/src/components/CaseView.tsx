@@ -1,0 +1,180 @@
+// One case as staff see it: what was reported, where, by whom (masked; "show" is audited), the
+// suggested department and why, possible duplicates, the time limits and the whole timeline.
+import { useState } from 'react';
+import { Alert, Button, Descriptions, Image, Input, Modal, Space, Tag, Timeline, Typography } from 'antd';
+import { CHANNEL_LABELS } from '@jiedao/contracts';
+import { api } from '@jiedao/web/api';
+import type { ApiError } from '@jiedao/web/api';
+import { formatDateTime } from '@jiedao/web/time';
+import { Link } from '@jiedao/web/router';
+import { pick, useI18n } from '../lib/i18n';
+import { useSession } from '../lib/session';
+import type { CaseDetail } from '../lib/types';
+
+export function StateTag({ state, label, overdue }: { state: string; label: string; overdue?: boolean }) {
+  const color =
+    state === 'closed'
+      ? 'green'
+      : state === 'rejected' || state === 'merged'
+        ? 'default'
+        : overdue
+          ? 'red'
+          : 'blue';
+  return <Tag color={color}>{label}</Tag>;
+}
+
+export function CaseView({ detail }: { detail: CaseDetail }) {
+  const { t, locale } = useI18n();
+  const { departments } = useSession();
+  const suggestion = detail.suggestion;
+  const suggestedName = suggestion
+    ? departments.find((d) => d.id === (suggestion.departmentId ?? suggestion.externalBodyId))?.name
+    : null;
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Descriptions size="small" column={1} bordered>
+        <Descriptions.Item label={t('col.number')}>
+          <Link href={`/console/cases/${detail.id}`}>{detail.number}</Link>{' '}
+          <StateTag state={detail.state} label={detail.stateLabel} overdue={detail.currentClock?.overdue} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('col.category')}>
+          {detail.category.name} · {pick(locale, CHANNEL_LABELS[detail.channel])}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('case.description')}>
+          <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
+            {detail.description}
+          </Typography.Paragraph>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('case.location')}>
+          {detail.grid
+            ? `${detail.grid.community.name} · ${detail.grid.name}（${detail.grid.code}）`
+            : detail.outsideArea
+              ? t('case.outside')
+              : '—'}
+          {detail.address ? ` · ${detail.address}` : ''}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('case.reporter')}>
+          <Reporter detail={detail} />
+        </Descriptions.Item>
+        {detail.currentClock && (
+          <Descriptions.Item label={t('col.due')}>
+            <span style={{ color: detail.currentClock.overdue ? '#cf1322' : undefined }}>
+              {formatDateTime(detail.currentClock.dueAt, locale)}
+            </span>
+          </Descriptions.Item>
+        )}
+        {detail.department && (
+          <Descriptions.Item label={t('case.department')}>{detail.department.name}</Descriptions.Item>
+        )}
+      </Descriptions>
+
+      {detail.photos.length > 0 && (
+        <Image.PreviewGroup>
+          <Space wrap>
+            {detail.photos.map((p) => (
+              <Image
+                key={p.id}
+                src={p.thumbUrl}
+                preview={{ src: p.url }}
+                className="jd-photo"
+                alt={t('case.photos')}
+              />
+            ))}
+          </Space>
+        </Image.PreviewGroup>
+      )}
+
+      {suggestion && ['submitted', 'accepted'].includes(detail.state) && (
+        <Alert
+          type="info"
+          showIcon
+          title={
+            <span>
+              {t('case.suggested')}：<b>{suggestedName ?? '—'}</b>（{t('case.confidence')}{' '}
+              {Math.round(suggestion.confidence * 100)}%）
+            </span>
+          }
+          description={`${t('case.reason')}：${pick(locale, suggestion.reason)}`}
+        />
+      )}
+
+      <div>
+        <Typography.Title level={5}>{t('case.duplicates')}</Typography.Title>
+        {detail.links.length === 0 ? (
+          <Typography.Text type="secondary">{t('case.noDuplicates')}</Typography.Text>
+        ) : (
+          detail.links.map((l) => (
+            <div key={l.id}>
+              <Link href={`/console/cases/${l.id}`}>{l.number}</Link> {l.summary ?? ''}
+            </div>
+          ))
+        )}
+      </div>
+
+      <div>
+        <Typography.Title level={5}>{t('case.timeline')}</Typography.Title>
+        <Timeline
+          items={detail.timeline.map((e) => ({
+            color: e.visibility === 'internal' ? 'gray' : 'blue',
+            content: (
+              <div>
+                <div>
+                  {e.text}
+                  {e.visibility === 'internal' && <Tag style={{ marginLeft: 6 }}>{t('case.internal')}</Tag>}
+                </div>
+                {e.note && <div>{e.note}</div>}
+                {e.internalNote && <Typography.Text type="secondary">{e.internalNote}</Typography.Text>}
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {formatDateTime(e.at, locale)} {e.actor.label ?? ''}
+                </Typography.Text>
+              </div>
+            ),
+          }))}
+        />
+      </div>
+    </Space>
+  );
+}
+
+/** The reporter masked; "show in full" asks why and is written to the audit log by the server. */
+function Reporter({ detail }: { detail: CaseDetail }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [full, setFull] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const r = detail.reporter;
+  if (!r) return <>—</>;
+  if ('hidden' in r) return <>{t('case.reporterHidden')}</>;
+  const show = async () => {
+    try {
+      const res = await api<{ phone?: string | null; realName?: string | null }>(
+        'GET',
+        `/api/cases/${detail.id}/reporter?reason=${encodeURIComponent(reason)}`,
+      );
+      setFull([res.realName, res.phone].filter(Boolean).join(' '));
+      setOpen(false);
+    } catch (e) {
+      setError((e as ApiError).message);
+    }
+  };
+  return (
+    <>
+      {full ?? [r.realNameMasked, r.phoneMasked].filter(Boolean).join(' ')}{' '}
+      {!full && (
+        <Button size="small" type="link" onClick={() => setOpen(true)}>
+          {t('case.show')}
+        </Button>
+      )}
+      <Modal
+        open={open}
+        title={t('case.showReason')}
+        onOk={() => void show()}
+        onCancel={() => setOpen(false)}
+      >
+        {error && <Alert type="error" title={error} />}
+        <Input.TextArea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} />
+      </Modal>
+    </>
+  );
+}
