@@ -18,6 +18,8 @@ import SignIn from './pages/SignIn';
 const Workbench = lazy(() => import('./pages/Workbench'));
 const DeptInbox = lazy(() => import('./pages/DeptInbox'));
 const CasePage = lazy(() => import('./pages/CasePage'));
+const GridTasks = lazy(() => import('./pages/GridTasks'));
+const Supervision = lazy(() => import('./pages/Supervision'));
 
 interface Screen {
   path: string;
@@ -36,6 +38,14 @@ const SCREENS: Screen[] = [
     page: Workbench,
   },
   { path: '/console/dept', label: 'nav.dept', roles: ['handler'], menu: true, page: DeptInbox },
+  { path: '/console/grid', label: 'nav.grid', roles: ['grid_worker'], menu: true, page: GridTasks },
+  {
+    path: '/console/supervision',
+    label: 'nav.supervision',
+    roles: ['leader', 'admin'],
+    menu: true,
+    page: Supervision,
+  },
   {
     path: '/console/cases/:id',
     label: 'nav.cases',
@@ -46,7 +56,11 @@ const SCREENS: Screen[] = [
 ];
 
 /** Where each role starts. */
-const HOME: Partial<Record<StaffRole, string>> = { handler: '/console/dept' };
+const HOME: Partial<Record<StaffRole, string>> = {
+  handler: '/console/dept',
+  grid_worker: '/console/grid',
+  leader: '/console/supervision',
+};
 
 const LOCALE_KEY = 'jd.console.locale';
 

@@ -28,11 +28,17 @@ export function CaseQueue({
   states,
   sort = 'urgency',
   bulkDispatch = false,
+  overdueOnly = false,
+  toolbar,
 }: {
   title: string;
   states: CaseState[];
   sort?: 'urgency' | 'newest';
   bulkDispatch?: boolean;
+  /** start with only overdue cases shown */
+  overdueOnly?: boolean;
+  /** extra buttons next to the title */
+  toolbar?: React.ReactNode;
 }) {
   const { t, locale } = useI18n();
   const { departments } = useSession();
@@ -42,7 +48,7 @@ export function CaseQueue({
   const [loading, setLoading] = useState(false);
   const [q, setQ] = useState('');
   const [channel, setChannel] = useState<Channel | undefined>();
-  const [overdue, setOverdue] = useState(false);
+  const [overdue, setOverdue] = useState(overdueOnly);
   const [openId, setOpenId] = useState<string | null>(null);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
   const [pending, setPending] = useState<CaseAction | null>(null);
@@ -160,6 +166,7 @@ export function CaseQueue({
             {title}
           </Typography.Title>
           <Badge status={live ? 'success' : 'default'} text={live ? t('app.live') : t('app.liveOff')} />
+          {toolbar}
         </Space>
         <Space wrap>
           <Input.Search

@@ -90,6 +90,9 @@ const zh = {
   'form.message': '督办意见',
   'dept.title': '部门待办',
   'dept.template': '回复模板',
+  'patrol.new': '巡查上报',
+  'patrol.address': '详细地址',
+  'patrol.done': '已上报：{number}',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -185,6 +188,9 @@ const en: Record<MessageKey, string> = {
   'form.message': 'Supervision note',
   'dept.title': 'Department inbox',
   'dept.template': 'Reply templates',
+  'patrol.new': 'Patrol report',
+  'patrol.address': 'Address',
+  'patrol.done': 'Reported: {number}',
 };
 
 export const messages = { zh, en };

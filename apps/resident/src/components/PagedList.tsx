@@ -2,10 +2,11 @@
 // "加载更多" page by page. A refresh keeps what is on screen until the new first page arrives, so a
 // weak network never blanks the list; a failed refresh says why in a toast.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DependencyList } from 'react';
+import type { DependencyList, ReactNode } from 'react';
 import { Button, Toast } from 'antd-mobile';
 import type { ApiError } from '../lib/api';
 import { useI18n } from '../lib/i18n';
+import { LoadFailed, LoadingSkeleton } from './PageStates';
 
 export interface PageResult<T> {
   items: T[];
@@ -131,6 +132,39 @@ export function usePagedList<T>(
     reload,
     update,
   };
+}
+
+/**
+ * A paged list until its first page is on screen — why it failed (with retry; `showRetrying`: a spinner
+ * on it while reloading) or a skeleton of `cards` × `lines` — then `empty` for no items (when given)
+ * or `children` with the items.
+ */
+export function PagedBody<T>({
+  paged,
+  cards,
+  lines,
+  showRetrying,
+  empty,
+  children,
+}: {
+  paged: Paged<T>;
+  cards?: number;
+  lines?: number;
+  showRetrying?: boolean;
+  empty?: ReactNode;
+  children(items: T[]): ReactNode;
+}) {
+  if (paged.error)
+    return (
+      <LoadFailed
+        error={paged.error}
+        onRetry={() => void paged.reload()}
+        retrying={showRetrying ? paged.loading : undefined}
+      />
+    );
+  if (!paged.items) return <LoadingSkeleton cards={cards} lines={lines} />;
+  if (paged.items.length === 0 && empty !== undefined) return <>{empty}</>;
+  return <>{children(paged.items)}</>;
 }
 
 /** The foot of a paged list: "加载更多", the reason it failed + retry, or "没有更多了". */

@@ -3,6 +3,7 @@
 import { Button } from 'antd-mobile';
 import { useI18n } from '../lib/i18n';
 import { navigate } from '../lib/router';
+import { LoadingSkeleton } from './PageStates';
 
 export function SignInPrompt({ next }: { next: string }) {
   const { t } = useI18n();
@@ -28,4 +29,22 @@ export function SignInPrompt({ next }: { next: string }) {
       </Button>
     </section>
   );
+}
+
+/**
+ * Where a screen shows the signed-in resident's things while there is none: a skeleton of `cards` ×
+ * `lines` until the session is known (`me` undefined), then the prompt to sign in and come back to `next`.
+ */
+export function NotSignedIn({
+  me,
+  next,
+  cards,
+  lines,
+}: {
+  me: null | undefined;
+  next: string;
+  cards?: number;
+  lines?: number;
+}) {
+  return me === undefined ? <LoadingSkeleton cards={cards} lines={lines} /> : <SignInPrompt next={next} />;
 }

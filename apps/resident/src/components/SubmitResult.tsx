@@ -48,6 +48,22 @@ export function SubmitAlert({ message }: { message: string }) {
   );
 }
 
+/** The last way on from every outcome screen: an empty form for the next report or suggestion. */
+interface AnotherProps {
+  onAnother(): void;
+  anotherLabel: string;
+}
+
+/** Scrolls to the top and focuses the outcome screen once shown, so a screen reader reads it. */
+function useFocusOnShow() {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    window.scrollTo(0, 0);
+    ref.current?.focus();
+  }, []);
+  return ref;
+}
+
 /** Who handles the case next and by when, in plain words. */
 function nextStep(
   c: CaseView,
@@ -64,21 +80,9 @@ function nextStep(
 }
 
 /** The result screen: case number, grid, what happens next, and the way on. */
-export function SubmitResult({
-  caseView,
-  onAnother,
-  anotherLabel,
-}: {
-  caseView: CaseView;
-  onAnother(): void;
-  anotherLabel: string;
-}) {
+export function SubmitResult({ caseView, onAnother, anotherLabel }: { caseView: CaseView } & AnotherProps) {
   const { t, locale } = useI18n();
-  const headingRef = useRef<HTMLElement>(null);
-  useEffect(() => {
-    window.scrollTo(0, 0);
-    headingRef.current?.focus();
-  }, []);
+  const headingRef = useFocusOnShow();
   const c = caseView;
   return (
     <section className="outcome" ref={headingRef} tabIndex={-1} aria-labelledby="outcome-title">
@@ -127,21 +131,9 @@ export function SubmitResult({
 }
 
 /** Saved as a draft: it is sent by itself when the network returns; this turns into the result then. */
-export function DraftQueued({
-  sub,
-  onAnother,
-  anotherLabel,
-}: {
-  sub: SubmitDraftApi;
-  onAnother(): void;
-  anotherLabel: string;
-}) {
+export function DraftQueued({ sub, onAnother, anotherLabel }: { sub: SubmitDraftApi } & AnotherProps) {
   const { t } = useI18n();
-  const ref = useRef<HTMLElement>(null);
-  useEffect(() => {
-    window.scrollTo(0, 0);
-    ref.current?.focus();
-  }, []);
+  const ref = useFocusOnShow();
   if (sub.phase.kind !== 'queued') return null;
   const p = sub.phase;
   return (
@@ -191,7 +183,7 @@ export function DraftQueued({
 }
 
 /** The waiting draft went out through the background sender; its number is in 我的办件. */
-export function SentElsewhere({ onAnother, anotherLabel }: { onAnother(): void; anotherLabel: string }) {
+export function SentElsewhere({ onAnother, anotherLabel }: AnotherProps) {
   const { t } = useI18n();
   return (
     <div className="outcome">
@@ -209,19 +201,10 @@ export function SentElsewhere({ onAnother, anotherLabel }: { onAnother(): void; 
 }
 
 /** The screen after 提交 (result, queued draft, sent elsewhere), or null while the form shows. */
-export function SubmitOutcome({
-  sub,
-  onAnother,
-  anotherLabel,
-}: {
-  sub: SubmitDraftApi;
-  onAnother(): void;
-  anotherLabel: string;
-}) {
+export function SubmitOutcome({ sub, ...another }: { sub: SubmitDraftApi } & AnotherProps) {
   const p = sub.phase;
-  if (p.kind === 'done')
-    return <SubmitResult caseView={p.caseView} onAnother={onAnother} anotherLabel={anotherLabel} />;
-  if (p.kind === 'queued') return <DraftQueued sub={sub} onAnother={onAnother} anotherLabel={anotherLabel} />;
-  if (p.kind === 'sent-elsewhere') return <SentElsewhere onAnother={onAnother} anotherLabel={anotherLabel} />;
+  if (p.kind === 'done') return <SubmitResult caseView={p.caseView} {...another} />;
+  if (p.kind === 'queued') return <DraftQueued sub={sub} {...another} />;
+  if (p.kind === 'sent-elsewhere') return <SentElsewhere {...another} />;
   return null;
 }

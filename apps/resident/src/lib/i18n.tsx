@@ -3,9 +3,10 @@ import { createContext, useContext } from 'react';
 import type { Locale } from '@jiedao/contracts';
 import { messages } from './messages';
 import type { MessageKey } from './messages';
+import { formatDate as sharedFormatDate, formatDateTime as sharedFormatDateTime } from '@jiedao/web/time';
 
 export type { Locale };
-export const TIME_ZONE = 'Asia/Shanghai';
+export { TIME_ZONE } from '@jiedao/web/time';
 
 const LOCALE_KEY = 'jd.locale';
 
@@ -49,34 +50,13 @@ export const useI18n = (): I18n => useContext(I18nContext);
 export const pick = (locale: Locale, pair: { zh: string; en: string }): string =>
   locale === 'en' ? pair.en : pair.zh;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: Locale, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = locale + JSON.stringify(opts);
-  let f = formatters.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(locale, { timeZone: TIME_ZONE, hour12: false, ...opts });
-    formatters.set(key, f);
-  }
-  return f;
-}
-
 /** 2026-11-27 14:05 style, in Beijing time whatever the phone's zone. */
 export function formatDateTime(iso: string | null | undefined, locale: Locale): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const parts = formatter(locale, {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(d);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  return sharedFormatDateTime(iso, locale);
 }
 
 export function formatDate(iso: string | null | undefined, locale: Locale): string {
-  return formatDateTime(iso, locale).slice(0, 10);
+  return sharedFormatDate(iso, locale);
 }
 
 /** "3 天后" / "in 3 days", "已超时 2 小时" / "2 hours overdue" — rough, for due times. */

@@ -8,12 +8,13 @@ import { Button, Dialog, TextArea, Toast } from 'antd-mobile';
 import { OPEN_STATES } from '@jiedao/contracts';
 import type { PageProps } from '../app/routes';
 import { BackNavBar } from '../components/BackNavBar';
+import { FormAlert } from '../components/CardForm';
 import { CasePhotos } from '../components/CasePhotos';
 import { CaseRatingInput, CaseRatingStars } from '../components/CaseRating';
 import { CaseStateTag } from '../components/CaseStateTag';
 import { CaseTimeline } from '../components/CaseTimeline';
 import { LoadFailed, LoadingSkeleton, NotFound, bigButton } from '../components/PageStates';
-import { SignInPrompt } from '../components/SignInPrompt';
+import { NotSignedIn } from '../components/SignInPrompt';
 import { api } from '../lib/api';
 import type { ApiError } from '../lib/api';
 import { useLoad } from '../lib/hooks';
@@ -110,11 +111,7 @@ function RateForm({ caseId, onDone }: { caseId: string; onDone: () => void }) {
           style={{ '--font-size': 'max(1rem, 16px)' }}
         />
       </div>
-      {error && (
-        <div className="field-error" role="alert" style={{ marginBottom: 12, fontSize: '0.9375rem' }}>
-          {error}
-        </div>
-      )}
+      <FormAlert message={error} />
       <Button type="submit" color="primary" block size="large" loading={busy}>
         {t('case.rateSubmit')}
       </Button>
@@ -391,12 +388,10 @@ export default function CaseDetail({ params }: PageProps) {
   return (
     <>
       <BackNavBar title={t('case.title')} fallback="/cases" />
-      {me === undefined ? (
-        <LoadingSkeleton cards={3} />
-      ) : me === null ? (
-        <SignInPrompt next={`/cases/${encodeURIComponent(id)}`} />
-      ) : (
+      {me ? (
         <CaseBody key={id} id={id} />
+      ) : (
+        <NotSignedIn me={me} next={`/cases/${encodeURIComponent(id)}`} cards={3} />
       )}
     </>
   );

@@ -5,9 +5,9 @@ import { useState } from 'react';
 import { Button, Toast } from 'antd-mobile';
 import type { PageProps } from '../app/routes';
 import { BackNavBar } from '../components/BackNavBar';
-import { LoadMore, usePagedList } from '../components/PagedList';
-import { EmptyState, LoadFailed, LoadingSkeleton, bigButton } from '../components/PageStates';
-import { SignInPrompt } from '../components/SignInPrompt';
+import { LoadMore, PagedBody, usePagedList } from '../components/PagedList';
+import { EmptyState, bigButton } from '../components/PageStates';
+import { NotSignedIn } from '../components/SignInPrompt';
 import { api } from '../lib/api';
 import type { ApiError } from '../lib/api';
 import { formatDateTime, useI18n } from '../lib/i18n';
@@ -153,28 +153,6 @@ function SignedIn({ residentId }: { residentId: string }) {
     }
   };
 
-  const list = () => {
-    if (paged.error)
-      return <LoadFailed error={paged.error} onRetry={() => void paged.reload()} retrying={paged.loading} />;
-    if (!paged.items) return <LoadingSkeleton cards={3} lines={2} />;
-    if (paged.items.length === 0) {
-      return (
-        <EmptyState title={t('inbox.empty')} hint={t('inbox.emptyHint')}>
-          <Button color="primary" onClick={() => navigate('/cases')} style={bigButton}>
-            {t('tab.cases')}
-          </Button>
-        </EmptyState>
-      );
-    }
-    return (
-      <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-label={t('inbox.title')}>
-        {paged.items.map((m) => (
-          <MessageRow key={m.id} item={m} onOpen={open} />
-        ))}
-      </ul>
-    );
-  };
-
   return (
     <>
       <BackNavBar
@@ -198,7 +176,27 @@ function SignedIn({ residentId }: { residentId: string }) {
           {unread > 0 ? t('inbox.unreadCount', { n: unread }) : t('inbox.allRead')}
         </p>
       )}
-      {list()}
+      <PagedBody
+        paged={paged}
+        cards={3}
+        lines={2}
+        showRetrying
+        empty={
+          <EmptyState title={t('inbox.empty')} hint={t('inbox.emptyHint')}>
+            <Button color="primary" onClick={() => navigate('/cases')} style={bigButton}>
+              {t('tab.cases')}
+            </Button>
+          </EmptyState>
+        }
+      >
+        {(items) => (
+          <ul style={{ listStyle: 'none', margin: 0, padding: 0 }} aria-label={t('inbox.title')}>
+            {items.map((m) => (
+              <MessageRow key={m.id} item={m} onOpen={open} />
+            ))}
+          </ul>
+        )}
+      </PagedBody>
       <LoadMore paged={paged} />
     </>
   );
@@ -211,7 +209,7 @@ export default function Inbox(_props: PageProps) {
   return (
     <>
       <BackNavBar title={t('inbox.title')} back={false} />
-      {me === undefined ? <LoadingSkeleton cards={3} lines={2} /> : <SignInPrompt next="/inbox" />}
+      <NotSignedIn me={me} next="/inbox" cards={3} lines={2} />
     </>
   );
 }

@@ -1,17 +1,17 @@
 // 我的: the signed-in resident's phone (masked), real-name status, grid, and the settings anyone can
 // change — language and elder mode — plus drafts, the public board and signing out.
 import { useState } from 'react';
-import type { KeyboardEvent, ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Button, Dialog, Switch, Toast } from 'antd-mobile';
 import type { PageProps } from '../app/routes';
 import { BackNavBar } from '../components/BackNavBar';
 import { useDraftCount } from '../components/DraftsBanner';
 import { MyGridName } from '../components/MyGrid';
-import { LoadingSkeleton } from '../components/PageStates';
-import { SignInPrompt } from '../components/SignInPrompt';
+import { NotSignedIn } from '../components/SignInPrompt';
 import type { ApiError } from '../lib/api';
 import { useI18n } from '../lib/i18n';
 import type { Locale } from '../lib/i18n';
+import { onSwitchKey } from '../lib/keys';
 import { Link } from '../lib/router';
 import { useSession } from '../lib/session';
 
@@ -67,12 +67,6 @@ export default function Me(_props: PageProps) {
     setElder(on);
     await savePrefs({ elderMode: on });
   };
-  const elderKeys = (e: KeyboardEvent) => {
-    if (e.key === ' ' || e.key === 'Enter') {
-      e.preventDefault();
-      void toggleElder(!elder);
-    }
-  };
 
   const confirmSignOut = async () => {
     const ok = await Dialog.confirm({
@@ -86,11 +80,7 @@ export default function Me(_props: PageProps) {
   return (
     <>
       <BackNavBar title={t('me.title')} back={false} />
-      {me === undefined ? (
-        <LoadingSkeleton cards={1} />
-      ) : me === null ? (
-        <SignInPrompt next="/me" />
-      ) : (
+      {me ? (
         <section className="card" aria-labelledby="me-account">
           <h2 id="me-account">{t('me.account')}</h2>
           <dl style={{ margin: 0 }}>
@@ -121,6 +111,8 @@ export default function Me(_props: PageProps) {
             </InfoRow>
           </dl>
         </section>
+      ) : (
+        <NotSignedIn me={me} next="/me" cards={1} />
       )}
 
       <section className="card" aria-labelledby="me-settings">
@@ -154,7 +146,10 @@ export default function Me(_props: PageProps) {
               {t('me.elderHint')}
             </span>
           </span>
-          <span onKeyDown={elderKeys} style={{ display: 'inline-flex', minHeight: 44, alignItems: 'center' }}>
+          <span
+            onKeyDown={onSwitchKey(() => void toggleElder(!elder))}
+            style={{ display: 'inline-flex', minHeight: 44, alignItems: 'center' }}
+          >
             <Switch
               checked={elder}
               onChange={toggleElder}

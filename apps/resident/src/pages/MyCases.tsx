@@ -9,10 +9,10 @@ import type { PageProps } from '../app/routes';
 import { BackNavBar } from '../components/BackNavBar';
 import { CaseStateTag } from '../components/CaseStateTag';
 import { DraftsBanner } from '../components/DraftsBanner';
-import { LoadMore, usePagedList } from '../components/PagedList';
+import { LoadMore, PagedBody, usePagedList } from '../components/PagedList';
 import type { Paged } from '../components/PagedList';
-import { EmptyState, LoadFailed, LoadingSkeleton, bigButton } from '../components/PageStates';
-import { SignInPrompt } from '../components/SignInPrompt';
+import { EmptyState, bigButton } from '../components/PageStates';
+import { NotSignedIn } from '../components/SignInPrompt';
 import { api } from '../lib/api';
 import { formatDateTime, formatDue, useI18n } from '../lib/i18n';
 import { Link, navigate } from '../lib/router';
@@ -93,35 +93,36 @@ function CaseCard({ c }: { c: CaseListItem }) {
 
 function CaseList({ paged }: { paged: Paged<CaseListItem> }) {
   const { t } = useI18n();
-  if (paged.error)
-    return <LoadFailed error={paged.error} onRetry={() => void paged.reload()} retrying={paged.loading} />;
-  if (!paged.items) return <LoadingSkeleton cards={3} />;
   return (
-    <PullToRefresh onRefresh={paged.reload}>
-      {paged.items.length === 0 ? (
-        <EmptyState title={t('cases.empty')} hint={t('cases.emptyHint')}>
-          <Button color="primary" onClick={() => navigate('/report')} style={bigButton}>
-            {t('home.report')}
-          </Button>
-          <Button onClick={() => navigate('/suggest')} style={bigButton}>
-            {t('home.suggest')}
-          </Button>
-        </EmptyState>
-      ) : (
-        <ul
-          style={{ listStyle: 'none', margin: 0, padding: 0 }}
-          aria-label={t('cases.title')}
-          aria-busy={paged.loading}
-        >
-          {paged.items.map((c) => (
-            <li key={c.id}>
-              <CaseCard c={c} />
-            </li>
-          ))}
-        </ul>
+    <PagedBody paged={paged} cards={3} showRetrying>
+      {(items) => (
+        <PullToRefresh onRefresh={paged.reload}>
+          {items.length === 0 ? (
+            <EmptyState title={t('cases.empty')} hint={t('cases.emptyHint')}>
+              <Button color="primary" onClick={() => navigate('/report')} style={bigButton}>
+                {t('home.report')}
+              </Button>
+              <Button onClick={() => navigate('/suggest')} style={bigButton}>
+                {t('home.suggest')}
+              </Button>
+            </EmptyState>
+          ) : (
+            <ul
+              style={{ listStyle: 'none', margin: 0, padding: 0 }}
+              aria-label={t('cases.title')}
+              aria-busy={paged.loading}
+            >
+              {items.map((c) => (
+                <li key={c.id}>
+                  <CaseCard c={c} />
+                </li>
+              ))}
+            </ul>
+          )}
+          <LoadMore paged={paged} />
+        </PullToRefresh>
       )}
-      <LoadMore paged={paged} />
-    </PullToRefresh>
+    </PagedBody>
   );
 }
 
@@ -174,7 +175,7 @@ export default function MyCases(_props: PageProps) {
     <>
       <BackNavBar title={t('cases.title')} back={false} />
       <DraftsBanner />
-      {me === undefined ? <LoadingSkeleton cards={3} /> : <SignInPrompt next="/cases" />}
+      <NotSignedIn me={me} next="/cases" cards={3} />
     </>
   );
 }

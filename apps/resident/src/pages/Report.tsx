@@ -4,17 +4,23 @@
 // refusal (the form keeps everything and shows the server's messages at the fields).
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import type { ChangeEvent, ComponentType } from 'react';
-import { Button, DotLoading, Input, Mask, TextArea, Toast } from 'antd-mobile';
+import { Button, DotLoading, Input, Mask, Toast } from 'antd-mobile';
 import type { TextAreaRef } from 'antd-mobile';
 import { api, ApiError } from '../lib/api';
 import type { SubmitBody } from '../lib/drafts';
-import { listDrafts } from '../lib/drafts';
 import { compress, ImageError, isImageFile, readGps } from '../lib/image';
 import { useI18n } from '../lib/i18n';
 import { navigate, queryParam } from '../lib/router';
-import { useSession } from '../lib/session';
 import type { Category, GridRef } from '../lib/types';
-import { useSubmitDraft } from '../lib/useSubmitDraft';
+import {
+  CategoryCard,
+  DescriptionCard,
+  DraftFormScreen,
+  keepForm,
+  MIN_DESCRIPTION,
+  readKeptForm,
+  useDraftForm,
+} from '../components/DraftForm';
 import {
   categoryName,
   ChoiceGroup,
@@ -22,15 +28,10 @@ import {
   FieldError,
   FieldTitle,
   findCategory,
-  focusFirst,
-  PageBar,
-  SignInCard,
   useCategories,
-  useNativeAria,
 } from '../components/FormParts';
 import { QrScanner } from '../components/QrScanner';
 import type { QrResult } from '../components/QrScanner';
-import { SendingStatus, SubmitAlert, SubmitOutcome } from '../components/SubmitResult';
 import type { LatLng, MapPickerProps } from '../components/MapPicker';
 
 const FORM_KEY = 'jd.report.form';
@@ -88,14 +89,8 @@ interface SavedPhoto {
 }
 
 function readSaved(): SavedForm | null {
-  try {
-    const raw = sessionStorage.getItem(FORM_KEY);
-    const s = raw ? (JSON.parse(raw) as SavedForm) : null;
-    if (!s || s.v !== 1) return null;
-    return { ...s, gridStatus: s.gridStatus === 'checking' ? 'unknown' : s.gridStatus };
-  } catch {
-    return null;
-  }
+  const s = readKeptForm<SavedForm>(FORM_KEY);
+  return s && { ...s, gridStatus: s.gridStatus === 'checking' ? 'unknown' : s.gridStatus };
 }
 
 function clearSaved(): void {
@@ -128,6 +123,32 @@ function photoItem(blob: Blob, name: string, gps: LatLng | null): PhotoItem {
   return { key: `p${++photoSeq}`, blob, name, url: URL.createObjectURL(blob), gps };
 }
 
+/** A button that picks photos (`camera`: takes them), named by `label`, a hidden file input inside. */
+function PhotoInput({
+  label,
+  camera,
+  onChange,
+}: {
+  label: string;
+  camera?: boolean;
+  onChange(e: ChangeEvent<HTMLInputElement>): void;
+}) {
+  return (
+    <label className="file-button">
+      <input
+        type="file"
+        accept="image/*"
+        capture={camera ? 'environment' : undefined}
+        multiple
+        className="visually-hidden"
+        aria-describedby="report-photos-hint"
+        onChange={onChange}
+      />
+      {label}
+    </label>
+  );
+}
+
 /** The snap types residents choose from: the 随手拍 subtree, then other snap-channel groups (e.g. roads). */
 function snapTypes(tree: Category[]): Category[] {
   const snap = tree.find((c) => c.code === 'snap');
@@ -136,7 +157,6 @@ function snapTypes(tree: Category[]): Category[] {
 
 export default function Report() {
   const { t, locale } = useI18n();
-  const { me } = useSession();
   const cats = useCategories();
   const [saved] = useState(readSaved);
   const [restoredNote] = useState(() => !!saved && !!(saved.description || saved.category || saved.place));
@@ -156,11 +176,8 @@ export default function Report() {
   const [gpsError, setGpsError] = useState<string | null>(null);
   const [qrOpen, setQrOpen] = useState(false);
   const [mapOpen, setMapOpen] = useState(false);
-  const [errors, setErrors] = useState<{ type?: string; location?: string; description?: string }>({});
-  // fields changed since the server's refusal: their old server messages no longer apply
-  const [edited, setEdited] = useState<Set<string>>(new Set());
-  const [replaceId, setReplaceId] = useState<string | null>(null);
-  const sub = useSubmitDraft(replaceId);
+  const form = useDraftForm('snap', t('report.title'));
+  const { markEdited } = form;
 
   const photosRef = useRef(photos);
   photosRef.current = photos;
@@ -168,11 +185,6 @@ export default function Report() {
   const typeRef = useRef<HTMLInputElement>(null);
   const locRef = useRef<HTMLButtonElement>(null);
   const descRef = useRef<TextAreaRef>(null);
-  const signInRef = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    document.title = t('report.title');
-  }, [t]);
 
   // free the photo previews when leaving
   useEffect(() => () => photosRef.current.forEach((p) => URL.revokeObjectURL(p.url)), []);
@@ -184,7 +196,7 @@ export default function Report() {
     setGridToken(null);
     setGrid(null);
     setGridStatus('checking');
-    setErrors((e) => ({ ...e, location: undefined }));
+    form.clearError('location');
     markEdited('location');
     try {
       const r = await api<{ grid: GridRef }>('GET', `/api/grids/locate?lat=${p.lat}&lng=${p.lng}`);
@@ -201,7 +213,7 @@ export default function Report() {
   const applyToken = async (token: string, known?: GridRef | null) => {
     const n = ++seq.current;
     setGridToken(token);
-    setErrors((e) => ({ ...e, location: undefined }));
+    form.clearError('location');
     markEdited('location');
     if (known !== undefined) {
       setGrid(known);
@@ -286,42 +298,23 @@ export default function Report() {
     }
 
     // a failed draft opened for correction from the drafts screen
-    const draftId = queryParam('draft');
-    if (draftId) {
-      void listDrafts().then((all) => {
-        const d = all.find((x) => x.id === draftId && x.body.channel === 'snap');
-        if (!d) return;
-        setReplaceId(d.id);
-        setCategory(d.body.categoryId);
-        setDescription(d.body.description);
-        setAddress(d.body.address ?? '');
-        if (d.body.location) void locateAt(d.body.location, 'map');
-        if (d.body.gridToken) void applyToken(d.body.gridToken);
-        setPhotos(d.photos.map((p) => photoItem(p.blob, p.name, null)));
-        Toast.show({ content: t('form.draftLoaded') });
-      });
-    }
+    form.loadDraft((d) => {
+      setCategory(d.body.categoryId);
+      setDescription(d.body.description);
+      setAddress(d.body.address ?? '');
+      if (d.body.location) void locateAt(d.body.location, 'map');
+      if (d.body.gridToken) void applyToken(d.body.gridToken);
+      setPhotos(d.photos.map((p) => photoItem(p.blob, p.name, null)));
+    });
   }, []);
 
   // keep what was typed for this browser tab (photos only when going to sign in: they are big)
-  const finished =
-    sub.phase.kind === 'done' || sub.phase.kind === 'queued' || sub.phase.kind === 'sent-elsewhere';
+  const { finished } = form;
   useEffect(() => {
-    if (finished) {
-      clearSaved();
-      return;
-    }
+    if (finished) sessionStorage.removeItem(PHOTOS_KEY);
     const empty = !category && !place && !gridToken && !address && !description;
-    if (empty) {
-      sessionStorage.removeItem(FORM_KEY);
-      return;
-    }
     const s: SavedForm = { v: 1, category, place, gridToken, grid, gridStatus, address, description, preset };
-    try {
-      sessionStorage.setItem(FORM_KEY, JSON.stringify(s));
-    } catch {
-      // storage full or disabled: the form still works
-    }
+    keepForm(FORM_KEY, finished || empty ? null : s);
   }, [finished, category, place, gridToken, grid, gridStatus, address, description, preset]);
 
   const savePhotosForSignIn = async () => {
@@ -388,27 +381,16 @@ export default function Report() {
 
   const photoGps = photos.find((p) => p.gps)?.gps ?? null;
 
-  // ---- errors ----------------------------------------------------------------------------------
-  const serverErr = sub.error;
-  function markEdited(field: string) {
-    setEdited((s) => (s.has(field) ? s : new Set(s).add(field)));
-  }
-  const serverMsg = (field: string, codes: string[] = [], alias?: string): string | undefined => {
-    if (!serverErr || edited.has(field)) return undefined;
-    return (
-      serverErr.fieldMessage(field) ??
-      (alias ? serverErr.fieldMessage(alias) : undefined) ??
-      (codes.includes(serverErr.code) ? serverErr.message : undefined)
-    );
-  };
-  const typeError = errors.type ?? serverMsg('categoryId', ['category.not_found', 'case.category_mismatch']);
-  const locationError =
-    errors.location ?? serverMsg('location', ['case.location_required', 'grid.not_found'], 'gridToken');
-  const descError = errors.description ?? serverMsg('description');
-  const addressError = serverMsg('address');
+  // ---- errors (the category's and the description's: in their cards) ---------------------------
+  const locationError = form.fieldError(
+    'location',
+    ['case.location_required', 'grid.not_found'],
+    'gridToken',
+  );
+  const addressError = form.serverMsg('address');
   const photosError =
     photoError ??
-    serverMsg('photoIds', [
+    form.serverMsg('photoIds', [
       'upload.not_an_image',
       'upload.unsupported_type',
       'upload.too_large',
@@ -418,34 +400,19 @@ export default function Report() {
       'upload.not_found',
       'upload.in_use',
     ]);
-  useNativeAria(() => descRef.current?.nativeElement, {
-    'aria-invalid': descError ? 'true' : undefined,
-    'aria-describedby': descError ? 'report-description-error' : 'report-description-hint',
-    'aria-required': 'true',
-  });
 
   // ---- submit ----------------------------------------------------------------------------------
   const submit = () => {
-    if (sub.busy) return;
-    const next: typeof errors = {};
-    if (!category) next.type = t('report.typeRequired');
+    const next: { categoryId?: string; location?: string; description?: string } = {};
+    if (!category) next.categoryId = t('report.typeRequired');
     if (!place && !gridToken) next.location = t('report.noLocation');
-    if (description.trim().length < 2) next.description = t('report.descriptionShort');
-    setErrors(next);
-    if (me === null) {
-      Toast.show({ content: t('form.signInFirst') });
-      focusFirst(signInRef.current?.querySelector('button'));
-      return;
-    }
-    if (next.type || next.location || next.description) {
-      Toast.show({ content: t('form.fixErrors') });
-      focusFirst(
-        next.type ? typeRef.current : null,
-        next.location ? locRef.current : null,
-        next.description ? descRef.current?.nativeElement : null,
-      );
-      return;
-    }
+    if (description.trim().length < MIN_DESCRIPTION) next.description = t('report.descriptionShort');
+    const focus = {
+      categoryId: typeRef.current,
+      location: locRef.current,
+      description: descRef.current?.nativeElement,
+    };
+    if (!form.check(next, focus)) return;
     if (processing > 0) {
       Toast.show({ content: t('report.photosWait') });
       return;
@@ -459,8 +426,7 @@ export default function Report() {
       ...(gridToken ? { gridToken } : {}),
       ...(address.trim() ? { address: address.trim() } : {}),
     };
-    setEdited(new Set());
-    void sub.submit({
+    form.send({
       body,
       photos: photos.map((p) => ({ blob: p.blob, name: p.name })),
       label: chosen ? categoryName(chosen, locale) : t('report.title'),
@@ -480,10 +446,7 @@ export default function Report() {
     setGridStatus('none');
     setAddress('');
     setDescription('');
-    setErrors({});
-    setEdited(new Set());
-    setReplaceId(null);
-    sub.reset();
+    form.reset();
     // a report from a grid's QR code: the next one is probably at the same place
     const fromLink = queryParam('grid');
     const url = fromLink ? `/report?grid=${encodeURIComponent(fromLink)}` : '/report';
@@ -493,16 +456,7 @@ export default function Report() {
     window.scrollTo(0, 0);
   };
 
-  // ---- the screens -----------------------------------------------------------------------------
-  if (finished) {
-    return (
-      <>
-        <PageBar title={t('report.title')} />
-        <SubmitOutcome sub={sub} onAnother={another} anotherLabel={t('report.another')} />
-      </>
-    );
-  }
-
+  // ---- the screen ------------------------------------------------------------------------------
   const sourceLabel = place ? t(`report.source.${place.source}`) : '';
   const full = photos.length + processing >= MAX_PHOTOS;
   const gridLine = (() => {
@@ -528,291 +482,208 @@ export default function Report() {
   const warn = gridStatus === 'outside' || gridStatus === 'invalid';
 
   return (
-    <>
-      <PageBar title={t('report.title')} />
-      {me === null && (
-        <div ref={signInRef}>
-          <SignInCard beforeLeave={savePhotosForSignIn} />
-        </div>
-      )}
-      {serverErr && <SubmitAlert message={serverErr.message} />}
-      <form
-        noValidate
-        aria-labelledby="report-form-title"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit();
-        }}
-      >
-        <h2 id="report-form-title" className="visually-hidden">
-          {t('report.title')}
-        </h2>
-
-        <section className={typeError ? 'card card-invalid' : 'card'}>
-          <FieldTitle id="report-type-title" required>
-            {t('report.type')}
-          </FieldTitle>
-          {tree ? (
-            <>
-              <ChoiceGroup
-                name="report-type"
-                required
-                labelledBy="report-type-title"
-                describedBy={typeError ? 'report-type-error' : undefined}
-                invalid={!!typeError}
-                firstRef={typeRef}
-                options={types.map((c) => ({ value: c.code, label: categoryName(c, locale) }))}
-                value={top?.code ?? null}
-                onChange={(code) => {
-                  setCategory(code);
-                  setErrors((e) => ({ ...e, type: undefined }));
-                  markEdited('categoryId');
+    <DraftFormScreen
+      form={form}
+      id="report"
+      title={t('report.title')}
+      beforeSignIn={savePhotosForSignIn}
+      onSubmit={submit}
+      onAnother={another}
+      anotherLabel={t('report.another')}
+      after={
+        <>
+          <QrScanner visible={qrOpen} onClose={() => setQrOpen(false)} onFound={onQr} />
+          {mapOpen && (
+            <Suspense
+              fallback={
+                <Mask visible>
+                  <div className="center-pad map-loading" role="status">
+                    <DotLoading color="white" /> {t('map.loading')}
+                  </div>
+                </Mask>
+              }
+            >
+              <LazyMap
+                visible
+                initial={place ? { lat: place.lat, lng: place.lng } : null}
+                gridCode={grid?.code ?? null}
+                onCancel={() => setMapOpen(false)}
+                onConfirm={(p) => {
+                  setMapOpen(false);
+                  setGpsError(null);
+                  void locateAt(p, 'map');
                 }}
               />
-              {top && top.children.length > 0 && (
-                <div className="subchoice">
-                  <h3 id="report-subtype-title">{t('report.subtype')}</h3>
-                  <ChoiceGroup
-                    name="report-subtype"
-                    labelledBy="report-subtype-title"
-                    options={[
-                      { value: top.code, label: t('report.subtypeAny') },
-                      ...descendants(top).map((c) => ({ value: c.code, label: categoryName(c, locale) })),
-                    ]}
-                    value={picked?.code ?? top.code}
-                    onChange={(code) => {
-                      setCategory(code);
-                      markEdited('categoryId');
-                    }}
-                  />
-                </div>
-              )}
-            </>
-          ) : cats.loading ? (
-            <div className="muted" aria-busy="true">
-              <DotLoading /> {t('app.loading')}
-            </div>
-          ) : (
-            <div>
-              <p className="field-error">{t('report.categoriesFailed')}</p>
-              <Button onClick={cats.reload} style={{ minHeight: 44 }}>
-                {t('app.retry')}
-              </Button>
-            </div>
+            </Suspense>
           )}
-          <FieldError id="report-type-error" message={typeError} />
-        </section>
-
-        <section className="card">
-          <FieldTitle id="report-photos-title">{t('report.photos')}</FieldTitle>
-          <p className="field-hint" id="report-photos-hint">
-            {t('report.photosHint')}
-          </p>
-          {(photos.length > 0 || processing > 0) && (
-            <div className="photo-grid">
-              {photos.map((p, i) => (
-                <figure className="photo-thumb" key={p.key}>
-                  <img src={p.url} alt={t('report.photoN', { n: i + 1 })} />
-                  {p.gps && <span className="photo-gps">{t('report.photoHasGps')}</span>}
-                  <button
-                    type="button"
-                    className="photo-remove"
-                    aria-label={t('report.removePhoto', { n: i + 1 })}
-                    onClick={() => removePhoto(p.key)}
-                  >
-                    ×
-                  </button>
-                </figure>
-              ))}
-              {Array.from({ length: processing }, (_, i) => (
-                <div className="photo-busy" key={`busy${i}`} aria-hidden="true">
-                  <DotLoading />
-                </div>
-              ))}
-            </div>
-          )}
-          {processing > 0 && (
-            <p className="muted" role="status">
-              {t('report.photosProcessing')}
-            </p>
-          )}
-          <p className="muted" aria-live="polite">
-            {photos.length > 0 ? t('report.photosCount', { n: photos.length }) : ''}
-          </p>
-          {!full && (
-            <div className="photo-adds">
-              <label className="file-button">
-                <input
-                  type="file"
-                  accept="image/*"
-                  capture="environment"
-                  multiple
-                  className="visually-hidden"
-                  aria-describedby="report-photos-hint"
-                  onChange={addFiles}
-                />
-                {t('report.takePhoto')}
-              </label>
-              <label className="file-button">
-                <input
-                  type="file"
-                  accept="image/*"
-                  multiple
-                  className="visually-hidden"
-                  aria-describedby="report-photos-hint"
-                  onChange={addFiles}
-                />
-                {t('report.pickPhotos')}
-              </label>
-            </div>
-          )}
-          <FieldError id="report-photos-error" message={photosError} />
-        </section>
-
-        <section className={locationError ? 'card card-invalid' : 'card'}>
-          <FieldTitle id="report-location-title" required>
-            {t('report.location')}
-          </FieldTitle>
-          <div className={warn ? 'loc-box loc-warn' : 'loc-box'} role="status" aria-live="polite">
-            {!place && !gridToken && gridStatus !== 'invalid' && (
-              <p className="muted">{t('report.noLocationYet')}</p>
-            )}
-            {place && (
-              <p>
-                {t('report.locationSet', { source: sourceLabel })}
-                {place.accuracy ? ` · ${t('report.gpsAccuracy', { m: Math.round(place.accuracy) })}` : ''}
-              </p>
-            )}
-            {gridToken && <p>{t('report.qrSet')}</p>}
-            {gridLine}
-          </div>
-          <div className="loc-actions">
-            <Button
-              ref={(b) => {
-                locRef.current = b?.nativeElement ?? null;
-              }}
-              color="primary"
-              fill="outline"
-              block
-              loading={locating}
-              loadingText={t('report.locating')}
-              onClick={locateMe}
-              aria-describedby={locationError ? 'report-location-error' : undefined}
-            >
-              {t('report.useGps')}
-            </Button>
-            <Button block onClick={() => setQrOpen(true)}>
-              {t('report.scanQr')}
-            </Button>
-            <Button block onClick={() => setMapOpen(true)}>
-              {t('report.adjust')}
-            </Button>
-          </div>
-          {photoGps && !place && !gridToken && (
-            <div className="loc-exif">
-              <Button block color="primary" fill="none" onClick={() => void locateAt(photoGps, 'photo')}>
-                {t('report.photoFromExif')}
-              </Button>
-            </div>
-          )}
-          {gpsError && (
-            <p className="field-error" role="alert">
-              {gpsError}
-            </p>
-          )}
-          <FieldError id="report-location-error" message={locationError} />
-
-          <div className="addr">
-            <label className="field-title" htmlFor="report-address">
-              {t('report.address')}
-            </label>
-            <Input
-              id="report-address"
-              value={address}
-              maxLength={200}
-              placeholder={t('report.addressPlaceholder')}
-              enterKeyHint="next"
-              autoComplete="street-address"
-              onChange={(v) => {
-                setAddress(v);
-                markEdited('address');
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter') {
-                  e.preventDefault();
-                  descRef.current?.focus();
-                }
+        </>
+      }
+    >
+      <CategoryCard
+        form={form}
+        id="report-type"
+        title={t('report.type')}
+        categories={cats}
+        firstRef={typeRef}
+        options={types.map((c) => ({ value: c.code, label: categoryName(c, locale) }))}
+        value={top?.code ?? null}
+        onChange={setCategory}
+      >
+        {top && top.children.length > 0 && (
+          <div className="subchoice">
+            <h3 id="report-subtype-title">{t('report.subtype')}</h3>
+            <ChoiceGroup
+              name="report-subtype"
+              labelledBy="report-subtype-title"
+              options={[
+                { value: top.code, label: t('report.subtypeAny') },
+                ...descendants(top).map((c) => ({ value: c.code, label: categoryName(c, locale) })),
+              ]}
+              value={picked?.code ?? top.code}
+              onChange={(code) => {
+                setCategory(code);
+                markEdited('categoryId');
               }}
             />
-            <FieldError id="report-address-error" message={addressError} />
           </div>
-        </section>
+        )}
+      </CategoryCard>
 
-        <section className={descError ? 'card card-invalid' : 'card'}>
-          <FieldTitle id="report-description-label" htmlFor="report-description" required>
-            {t('report.description')}
-          </FieldTitle>
-          <p className="field-hint" id="report-description-hint">
-            {t('report.descriptionHint')}
+      <section className="card">
+        <FieldTitle id="report-photos-title">{t('report.photos')}</FieldTitle>
+        <p className="field-hint" id="report-photos-hint">
+          {t('report.photosHint')}
+        </p>
+        {(photos.length > 0 || processing > 0) && (
+          <div className="photo-grid">
+            {photos.map((p, i) => (
+              <figure className="photo-thumb" key={p.key}>
+                <img src={p.url} alt={t('report.photoN', { n: i + 1 })} />
+                {p.gps && <span className="photo-gps">{t('report.photoHasGps')}</span>}
+                <button
+                  type="button"
+                  className="photo-remove"
+                  aria-label={t('report.removePhoto', { n: i + 1 })}
+                  onClick={() => removePhoto(p.key)}
+                >
+                  ×
+                </button>
+              </figure>
+            ))}
+            {Array.from({ length: processing }, (_, i) => (
+              <div className="photo-busy" key={`busy${i}`} aria-hidden="true">
+                <DotLoading />
+              </div>
+            ))}
+          </div>
+        )}
+        {processing > 0 && (
+          <p className="muted" role="status">
+            {t('report.photosProcessing')}
           </p>
-          <div className="text-box">
-            <TextArea
-              ref={descRef}
-              id="report-description"
-              value={description}
-              onChange={(v) => {
-                setDescription(v);
-                markEdited('description');
-                if (v.trim().length >= 2) setErrors((e) => ({ ...e, description: undefined }));
-              }}
-              placeholder={t('report.descriptionPlaceholder')}
-              maxLength={2000}
-              showCount
-              autoSize={{ minRows: 4, maxRows: 12 }}
-            />
+        )}
+        <p className="muted" aria-live="polite">
+          {photos.length > 0 ? t('report.photosCount', { n: photos.length }) : ''}
+        </p>
+        {!full && (
+          <div className="photo-adds">
+            <PhotoInput label={t('report.takePhoto')} camera onChange={addFiles} />
+            <PhotoInput label={t('report.pickPhotos')} onChange={addFiles} />
           </div>
-          <FieldError id="report-description-error" message={descError} />
-        </section>
+        )}
+        <FieldError id="report-photos-error" message={photosError} />
+      </section>
 
-        <div className="sticky-actions">
-          {sub.phase.kind === 'sending' && <SendingStatus progress={sub.phase.progress} />}
+      <section className={locationError ? 'card card-invalid' : 'card'}>
+        <FieldTitle id="report-location-title" required>
+          {t('report.location')}
+        </FieldTitle>
+        <div className={warn ? 'loc-box loc-warn' : 'loc-box'} role="status" aria-live="polite">
+          {!place && !gridToken && gridStatus !== 'invalid' && (
+            <p className="muted">{t('report.noLocationYet')}</p>
+          )}
+          {place && (
+            <p>
+              {t('report.locationSet', { source: sourceLabel })}
+              {place.accuracy ? ` · ${t('report.gpsAccuracy', { m: Math.round(place.accuracy) })}` : ''}
+            </p>
+          )}
+          {gridToken && <p>{t('report.qrSet')}</p>}
+          {gridLine}
+        </div>
+        <div className="loc-actions">
           <Button
-            type="submit"
+            ref={(b) => {
+              locRef.current = b?.nativeElement ?? null;
+            }}
             color="primary"
-            size="large"
+            fill="outline"
             block
-            loading={sub.busy}
-            loadingText={t('report.sending')}
+            loading={locating}
+            loadingText={t('report.locating')}
+            onClick={locateMe}
+            aria-describedby={locationError ? 'report-location-error' : undefined}
           >
-            {t('report.submit')}
+            {t('report.useGps')}
+          </Button>
+          <Button block onClick={() => setQrOpen(true)}>
+            {t('report.scanQr')}
+          </Button>
+          <Button block onClick={() => setMapOpen(true)}>
+            {t('report.adjust')}
           </Button>
         </div>
-      </form>
+        {photoGps && !place && !gridToken && (
+          <div className="loc-exif">
+            <Button block color="primary" fill="none" onClick={() => void locateAt(photoGps, 'photo')}>
+              {t('report.photoFromExif')}
+            </Button>
+          </div>
+        )}
+        {gpsError && (
+          <p className="field-error" role="alert">
+            {gpsError}
+          </p>
+        )}
+        <FieldError id="report-location-error" message={locationError} />
 
-      <QrScanner visible={qrOpen} onClose={() => setQrOpen(false)} onFound={onQr} />
-      {mapOpen && (
-        <Suspense
-          fallback={
-            <Mask visible>
-              <div className="center-pad map-loading" role="status">
-                <DotLoading color="white" /> {t('map.loading')}
-              </div>
-            </Mask>
-          }
-        >
-          <LazyMap
-            visible
-            initial={place ? { lat: place.lat, lng: place.lng } : null}
-            gridCode={grid?.code ?? null}
-            onCancel={() => setMapOpen(false)}
-            onConfirm={(p) => {
-              setMapOpen(false);
-              setGpsError(null);
-              void locateAt(p, 'map');
+        <div className="addr">
+          <label className="field-title" htmlFor="report-address">
+            {t('report.address')}
+          </label>
+          <Input
+            id="report-address"
+            value={address}
+            maxLength={200}
+            placeholder={t('report.addressPlaceholder')}
+            enterKeyHint="next"
+            autoComplete="street-address"
+            onChange={(v) => {
+              setAddress(v);
+              markEdited('address');
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                descRef.current?.focus();
+              }
             }}
           />
-        </Suspense>
-      )}
-    </>
+          <FieldError id="report-address-error" message={addressError} />
+        </div>
+      </section>
+
+      <DescriptionCard
+        form={form}
+        id="report-description"
+        label={t('report.description')}
+        hint={t('report.descriptionHint')}
+        placeholder={t('report.descriptionPlaceholder')}
+        value={description}
+        onChange={setDescription}
+        autoSize={{ minRows: 4, maxRows: 12 }}
+        textRef={descRef}
+      />
+    </DraftFormScreen>
   );
 }

@@ -4,8 +4,8 @@
 import { Button } from 'antd-mobile';
 import type { PageProps } from '../app/routes';
 import { BackNavBar } from '../components/BackNavBar';
-import { LoadMore, usePagedList } from '../components/PagedList';
-import { EmptyState, LoadFailed, LoadingSkeleton, NotFound, bigButton } from '../components/PageStates';
+import { LoadMore, PagedBody, usePagedList } from '../components/PagedList';
+import { EmptyState, NotFound, bigButton } from '../components/PageStates';
 import { api } from '../lib/api';
 import { useLoad } from '../lib/hooks';
 import { formatDate, useI18n } from '../lib/i18n';
@@ -70,58 +70,45 @@ export default function Section({ params }: PageProps) {
       },
     );
 
-  const list = () => {
-    if (paged.error) return <LoadFailed error={paged.error} onRetry={() => void paged.reload()} />;
-    if (!paged.items) return <LoadingSkeleton cards={1} lines={5} />;
-    if (paged.items.length === 0) {
-      return (
-        <EmptyState title={t('section.empty')} hint={t('section.emptyHint')}>
-          <Button color="primary" onClick={() => navigate('/')} style={bigButton}>
-            {t('app.toHome')}
-          </Button>
-        </EmptyState>
-      );
-    }
-    return (
-      <section className="card" aria-label={t('section.articles')} aria-busy={paged.loading}>
-        <p className="muted" style={{ margin: 0 }}>
-          {t('section.count', { n: paged.total })}
-        </p>
-        {paged.items.map((a) => {
-          const thumb = a.coverThumbUrl ?? a.coverUrl;
-          return (
-            <Link key={a.id} className="article-item" href={`/articles/${encodeURIComponent(a.id)}`}>
-              <div style={{ flex: 1, minWidth: 0 }}>
-                <h3 style={{ overflowWrap: 'anywhere' }}>
-                  {a.pinned && <span className="pin">{t('home.pinned')}</span>}
-                  {a.title}
-                </h3>
-                {a.summary && (
-                  <p
-                    className="muted"
-                    style={{
-                      margin: '0 0 4px',
-                      display: '-webkit-box',
-                      WebkitLineClamp: 2,
-                      WebkitBoxOrient: 'vertical',
-                      overflow: 'hidden',
-                    }}
-                  >
-                    {a.summary}
-                  </p>
-                )}
-                <span className="muted">
-                  {a.sectionCode !== active && a.sectionName ? `${a.sectionName} · ` : ''}
-                  <time dateTime={a.publishedAt}>{formatDate(a.publishedAt, locale)}</time>
-                </span>
-              </div>
-              {thumb && <img src={thumb} alt="" loading="lazy" width={96} height={64} />}
-            </Link>
-          );
-        })}
-      </section>
-    );
-  };
+  const list = (items: ArticleItem[]) => (
+    <section className="card" aria-label={t('section.articles')} aria-busy={paged.loading}>
+      <p className="muted" style={{ margin: 0 }}>
+        {t('section.count', { n: paged.total })}
+      </p>
+      {items.map((a) => {
+        const thumb = a.coverThumbUrl ?? a.coverUrl;
+        return (
+          <Link key={a.id} className="article-item" href={`/articles/${encodeURIComponent(a.id)}`}>
+            <div style={{ flex: 1, minWidth: 0 }}>
+              <h3 style={{ overflowWrap: 'anywhere' }}>
+                {a.pinned && <span className="pin">{t('home.pinned')}</span>}
+                {a.title}
+              </h3>
+              {a.summary && (
+                <p
+                  className="muted"
+                  style={{
+                    margin: '0 0 4px',
+                    display: '-webkit-box',
+                    WebkitLineClamp: 2,
+                    WebkitBoxOrient: 'vertical',
+                    overflow: 'hidden',
+                  }}
+                >
+                  {a.summary}
+                </p>
+              )}
+              <span className="muted">
+                {a.sectionCode !== active && a.sectionName ? `${a.sectionName} · ` : ''}
+                <time dateTime={a.publishedAt}>{formatDate(a.publishedAt, locale)}</time>
+              </span>
+            </div>
+            {thumb && <img src={thumb} alt="" loading="lazy" width={96} height={64} />}
+          </Link>
+        );
+      })}
+    </section>
+  );
 
   if (missing) {
     return (
@@ -179,7 +166,20 @@ export default function Section({ params }: PageProps) {
           })}
         </nav>
       )}
-      {list()}
+      <PagedBody
+        paged={paged}
+        cards={1}
+        lines={5}
+        empty={
+          <EmptyState title={t('section.empty')} hint={t('section.emptyHint')}>
+            <Button color="primary" onClick={() => navigate('/')} style={bigButton}>
+              {t('app.toHome')}
+            </Button>
+          </EmptyState>
+        }
+      >
+        {list}
+      </PagedBody>
       <LoadMore paged={paged} />
     </>
   );

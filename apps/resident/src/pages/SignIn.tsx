@@ -7,6 +7,7 @@ import type { FormEvent } from 'react';
 import { Button, Toast } from 'antd-mobile';
 import type { PageProps } from '../app/routes';
 import { BackNavBar } from '../components/BackNavBar';
+import { CardForm } from '../components/CardForm';
 import { LabeledInput } from '../components/LabeledInput';
 import { api } from '../lib/api';
 import type { ApiError } from '../lib/api';
@@ -128,10 +129,19 @@ export default function SignIn(_props: PageProps) {
   return (
     <>
       <BackNavBar title={t('signin.title')} />
-      <form className="card" onSubmit={submit} noValidate aria-describedby="signin-intro">
-        <p id="signin-intro" style={{ margin: '0 0 16px', fontSize: '0.9375rem' }}>
-          {t('signin.intro')}
-        </p>
+      <CardForm
+        id="signin"
+        intro={t('signin.intro')}
+        error={formError}
+        submitLabel={t('signin.submit')}
+        submitting={submitting}
+        onSubmit={submit}
+        footer={
+          <p className="muted" style={{ margin: '16px 0 0' }}>
+            {t('signin.privacy')}
+          </p>
+        }
+      >
         <LabeledInput
           ref={phoneRef}
           id="signin-phone"
@@ -183,18 +193,7 @@ export default function SignIn(_props: PageProps) {
           }
           hint={codeSent ? <span role="status">{t('signin.sentHint')}</span> : undefined}
         />
-        {formError && (
-          <div className="field-error" role="alert" style={{ marginBottom: 12, fontSize: '0.9375rem' }}>
-            {formError}
-          </div>
-        )}
-        <Button type="submit" color="primary" block size="large" loading={submitting}>
-          {t('signin.submit')}
-        </Button>
-        <p className="muted" style={{ margin: '16px 0 0' }}>
-          {t('signin.privacy')}
-        </p>
-      </form>
+      </CardForm>
     </>
   );
 }

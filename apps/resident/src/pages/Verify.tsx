@@ -6,9 +6,9 @@ import type { FormEvent } from 'react';
 import { Button, Result, Toast } from 'antd-mobile';
 import type { PageProps } from '../app/routes';
 import { BackNavBar } from '../components/BackNavBar';
+import { CardForm } from '../components/CardForm';
 import { LabeledInput } from '../components/LabeledInput';
-import { LoadingSkeleton } from '../components/PageStates';
-import { SignInPrompt } from '../components/SignInPrompt';
+import { NotSignedIn } from '../components/SignInPrompt';
 import { api } from '../lib/api';
 import type { ApiError } from '../lib/api';
 import { useI18n } from '../lib/i18n';
@@ -89,8 +89,7 @@ export default function Verify(_props: PageProps) {
   };
 
   const content = () => {
-    if (me === undefined) return <LoadingSkeleton cards={1} />;
-    if (me === null) return <SignInPrompt next="/me/verify" />;
+    if (!me) return <NotSignedIn me={me} next="/me/verify" cards={1} />;
     const shown = done ?? (me.verified ? me : null);
     if (shown) {
       return (
@@ -113,10 +112,14 @@ export default function Verify(_props: PageProps) {
       );
     }
     return (
-      <form className="card" onSubmit={submit} noValidate aria-describedby="verify-intro">
-        <p id="verify-intro" style={{ margin: '0 0 16px', fontSize: '0.9375rem' }}>
-          {t('me.verifyIntro')}
-        </p>
+      <CardForm
+        id="verify"
+        intro={t('me.verifyIntro')}
+        error={formError}
+        submitLabel={t('app.submit')}
+        submitting={submitting}
+        onSubmit={submit}
+      >
         <LabeledInput
           ref={nameRef}
           id="verify-name"
@@ -150,15 +153,7 @@ export default function Verify(_props: PageProps) {
           placeholder={t('me.idPlaceholder')}
           required
         />
-        {formError && (
-          <div className="field-error" role="alert" style={{ marginBottom: 12, fontSize: '0.9375rem' }}>
-            {formError}
-          </div>
-        )}
-        <Button type="submit" color="primary" block size="large" loading={submitting}>
-          {t('app.submit')}
-        </Button>
-      </form>
+      </CardForm>
     );
   };
 
