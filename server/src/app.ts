@@ -12,12 +12,12 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
-import { connect } from './db/connect.js';
+import { connect, isPostgresUrl } from './db/connect.js';
 import type { Db } from './db/connect.js';
 import { migrateToLatest } from './db/migrate.js';
 import { FsBlobStore } from './adapters/storage/fs-store.js';
 import { createSmsSender } from './adapters/sms/index.js';
-import { MemoryBus, RedisBus } from './kernel/bus.js';
+import { MemoryBus, PgBus, RedisBus } from './kernel/bus.js';
 import type { Bus } from './kernel/bus.js';
 import { DbCalendarHolder } from './kernel/calendar-store.js';
 import { systemClock } from './kernel/clock.js';
@@ -42,9 +42,16 @@ import {
   installSessionHook,
 } from './modules/identity/index.js';
 import { InboxService, inboxRoutes } from './modules/inbox/index.js';
+import { LIVE_CASE_TOPICS, LiveService, liveRoutes } from './modules/live/index.js';
 import { MediaService, mediaRoutes } from './modules/media/index.js';
 import { OrgRepo, OrgService, orgRoutes } from './modules/org/index.js';
 import { platformRoutes } from './modules/platform/index.js';
+import {
+  CASE_TOPICS as STATS_CASE_TOPICS,
+  StatsRepo,
+  StatsService,
+  statsRoutes,
+} from './modules/stats/index.js';
 import { prepareWeb } from './web.js';
 import type { WebOptions } from './web.js';
 
@@ -58,6 +65,8 @@ export interface Services {
   inbox: InboxService;
   cases: CasesService;
   content: ContentService;
+  live: LiveService;
+  stats: StatsService;
 }
 
 export interface BuiltApp {
@@ -102,11 +111,16 @@ export async function buildContext(opts: BuildOptions): Promise<OwnedContext> {
   const db = opts.db ?? openDatabase(config);
   if (opts.migrate !== false) await migrateToLatest(db, allMigrations);
   const clock = opts.clock ?? systemClock;
+  // Redis when configured; else LISTEN/NOTIFY on PostgreSQL; else in-process (SQLite: one instance)
   let bus: Bus = new MemoryBus();
   let limiterRedis: Redis | undefined;
   if (config.redisUrl) {
     bus = new RedisBus(config.redisUrl, log, config.redisPrefix);
     limiterRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  } else if (db.dialect === 'postgres' && isPostgresUrl(config.databaseUrl)) {
+    bus = new PgBus(config.databaseUrl, log, {
+      prefix: config.redisPrefix + (config.databaseSchema ? `${config.databaseSchema}:` : ''),
+    });
   }
   const calendar = new DbCalendarHolder(db.kysely, config.officeHours, bus);
   await calendar.reload();
@@ -162,13 +176,33 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
   });
   ctx.outbox.on('case.clock_warn', 'cases.clock_warn', (e, trx) => cases.onClockTimer(e, trx));
   ctx.outbox.on('case.clock_due', 'cases.clock_due', (e, trx) => cases.onClockTimer(e, trx));
+  // live updates know cases through their events, plus where a case sits (read in the handler's transaction)
+  const live = new LiveService(ctx, {
+    org,
+    caseFacts: async (caseId, trx) => {
+      const row = await cases.repo.byId(caseId, trx);
+      return row ? { gridId: row.grid_id, communityId: row.community_id, categoryId: row.category_id } : null;
+    },
+  });
+  // one transaction per claimed batch, not per event: intake throughput pays for every transaction
+  ctx.outbox.onBatch(LIVE_CASE_TOPICS, 'live.case_events', async (events, trx) => {
+    for (const e of events) await live.onCaseEvent(e, trx);
+  });
   const content = new ContentService(
     ctx,
     new ContentRepo(ctx.kysely),
     new FsBlobStore(path.join(ctx.config.dataDir, 'uploads')),
     audit,
   );
-  return { audit, org, identity, catalog, dispatch, media, inbox, cases, content };
+  // the dashboard's rollups follow every case change, a claimed batch of events at a time (ADR 0006)
+  const stats = new StatsService(ctx, new StatsRepo(ctx.kysely, ctx.db.dialect), {
+    org,
+    catalog,
+    cases: cases.repo,
+  });
+  ctx.outbox.onBatch(STATS_CASE_TOPICS, 'stats.rollups', (events, trx) => stats.onCaseEvents(events, trx));
+  await stats.checkBuilt();
+  return { audit, org, identity, catalog, dispatch, media, inbox, cases, content, live, stats };
 }
 
 export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
@@ -226,6 +260,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   inboxRoutes(app, services.inbox);
   casesRoutes(app, services.cases);
   contentRoutes(app, services.content);
+  liveRoutes(app, services.live);
+  statsRoutes(app, services.stats);
   auditRoutes(app, services.audit);
   await web.register(app);
 

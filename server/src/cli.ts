@@ -18,6 +18,8 @@ const HELP = `Jiedao command line
   import-grids <file.geojson> [--apply]
                                    validate a grid FeatureCollection and show what would change; --apply writes it
   export-grids [file.geojson]      write every grid as GeoJSON (stdout without a file)
+  rebuild-stats                    recompute the dashboard's rollups from the cases (after an upgrade
+                                   or a bulk load; safe to repeat)
   backup <file>                    SQLite: a consistent online copy; PostgreSQL: explains pg_dump
 `;
 
@@ -105,6 +107,20 @@ async function main(argv: string[]): Promise<number> {
         fs.writeFileSync(args[0], out);
         console.log(`wrote ${args[0]}`);
       } else process.stdout.write(out + '\n');
+      await dispose();
+      return 0;
+    }
+    case 'rebuild-stats': {
+      const { ctx, dispose } = await buildContext({ config, logger });
+      const services = await buildServices(ctx);
+      // events still queued are harmless: their handler compares each case with what it contributes now
+      const report = await services.stats.rebuild();
+      console.log(
+        `rebuilt the dashboard rollups from ${report.cases} cases in ${(report.ms / 1000).toFixed(1)} s: ` +
+          Object.entries(report.rows)
+            .map(([table, n]) => `${table} ${n} rows`)
+            .join(', '),
+      );
       await dispose();
       return 0;
     }

@@ -183,6 +183,8 @@ const envSchema = z.object({
     .transform((v) => v === 'true'),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
   CONFIG_FILE: z.string().optional(),
+  /** a CJK font for the grid posters (TTF/OTF, or a .ttc); default: Debian's fonts-noto-cjk */
+  POSTER_FONT: z.string().optional(),
 });
 
 export type AppConfig = z.infer<typeof fileSchema> & {
@@ -203,6 +205,7 @@ export type AppConfig = z.infer<typeof fileSchema> & {
   demoSeed: boolean;
   trustProxy: boolean;
   outboxPollMs: number;
+  posterFont: string | undefined;
 };
 
 export function loadConfig(
@@ -232,6 +235,7 @@ export function loadConfig(
     demoSeed: e.DEMO_SEED === 'auto' && e.NODE_ENV !== 'production',
     trustProxy: e.TRUST_PROXY,
     outboxPollMs: e.OUTBOX_POLL_MS,
+    posterFont: e.POSTER_FONT || undefined,
     ...overrides,
   };
 }

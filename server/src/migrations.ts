@@ -10,6 +10,7 @@ import { identityMigrations } from './modules/identity/index.js';
 import { inboxMigrations } from './modules/inbox/index.js';
 import { mediaMigrations } from './modules/media/index.js';
 import { orgMigrations } from './modules/org/index.js';
+import { statsMigrations } from './modules/stats/index.js';
 
 export const allMigrations: MigrationSet = {
   ...kernelMigrations,
@@ -22,4 +23,5 @@ export const allMigrations: MigrationSet = {
   ...casesMigrations,
   ...inboxMigrations,
   ...contentMigrations,
+  ...statsMigrations,
 };

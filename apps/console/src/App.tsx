@@ -20,6 +20,8 @@ const DeptInbox = lazy(() => import('./pages/DeptInbox'));
 const CasePage = lazy(() => import('./pages/CasePage'));
 const GridTasks = lazy(() => import('./pages/GridTasks'));
 const Supervision = lazy(() => import('./pages/Supervision'));
+const Dashboard = lazy(() => import('./pages/Dashboard'));
+const Grids = lazy(() => import('./pages/Grids'));
 
 interface Screen {
   path: string;
@@ -39,6 +41,20 @@ const SCREENS: Screen[] = [
   },
   { path: '/console/dept', label: 'nav.dept', roles: ['handler'], menu: true, page: DeptInbox },
   { path: '/console/grid', label: 'nav.grid', roles: ['grid_worker'], menu: true, page: GridTasks },
+  {
+    path: '/console/dashboard',
+    label: 'nav.dashboard',
+    roles: ['leader', 'admin', 'dispatcher'],
+    menu: true,
+    page: Dashboard,
+  },
+  {
+    path: '/console/grids',
+    label: 'nav.grids',
+    roles: ['admin', 'dispatcher', 'leader', 'grid_worker'],
+    menu: true,
+    page: Grids,
+  },
   {
     path: '/console/supervision',
     label: 'nav.supervision',

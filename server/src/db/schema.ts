@@ -287,6 +287,75 @@ export interface CaseCounterTable {
   value: number;
 }
 
+// ── stats (the dashboard's rollups, ADR 0006; '' stands for "none" in key columns) ──
+export interface StatsCaseTable {
+  case_id: string;
+  community_id: string | null;
+  grid_id: string | null;
+  category_id: string | null;
+  channel: string | null;
+  department_id: string | null;
+  /** null: the case contributes nothing (yet) */
+  created_day: string | null;
+  received_day: string | null;
+  closed_day: string | null;
+  on_time: Generated<number>;
+  reworked: Generated<number>;
+  extended: Generated<number>;
+  rating: number | null;
+  open_state: string | null;
+  overdue: Generated<number>;
+}
+export interface StatsDayTable {
+  day: string;
+  community_id: string;
+  department_id: string;
+  created: number;
+  received: number;
+  closed: number;
+  closed_on_time: number;
+  reworked: number;
+  extended: number;
+  rated: number;
+  rating_sum: number;
+  satisfied: number;
+}
+export interface StatsCategoryDayTable {
+  day: string;
+  community_id: string;
+  category_id: string;
+  channel: string;
+  created: number;
+}
+export interface StatsGridDayTable {
+  day: string;
+  community_id: string;
+  grid_id: string;
+  created: number;
+}
+export interface StatsDeptCategoryDayTable {
+  department_id: string;
+  day: string;
+  community_id: string;
+  category_id: string;
+  channel: string;
+  created: number;
+}
+export interface StatsDeptGridDayTable {
+  department_id: string;
+  day: string;
+  community_id: string;
+  grid_id: string;
+  created: number;
+}
+export interface StatsOpenTable {
+  community_id: string;
+  department_id: string;
+  state: string;
+  n: number;
+  overdue: number;
+}
+
 // ── inbox ─────────────────────────────────────────────────────────────────
 export interface InboxMessageTable {
   id: string;
@@ -386,4 +455,11 @@ export interface Database {
   content_section: ContentSectionTable;
   content_file: ContentFileTable;
   content_article: ContentArticleTable;
+  stats_case: StatsCaseTable;
+  stats_day: StatsDayTable;
+  stats_category_day: StatsCategoryDayTable;
+  stats_grid_day: StatsGridDayTable;
+  stats_dept_category_day: StatsDeptCategoryDayTable;
+  stats_dept_grid_day: StatsDeptGridDayTable;
+  stats_open: StatsOpenTable;
 }

@@ -103,6 +103,18 @@ export const ERRORS = {
     en: 'Coordinates out of range (lat -90..90, lng -180..180)',
   },
   'grid.import_invalid': { status: 400, zh: '网格文件有误', en: 'The grid file is not valid' },
+  'community.not_found': { status: 404, zh: '找不到该社区', en: 'No such community' },
+  'poster.scope_invalid': {
+    status: 400,
+    zh: '请指定且只指定一项：grid（网格编号）、community（社区编号）或 all=1（全部网格）',
+    en: 'Give exactly one of grid (a grid code), community (a community code) or all=1 (every grid)',
+  },
+  'poster.no_grids': { status: 404, zh: '该范围内没有网格', en: 'There are no grids to print here' },
+  'poster.font_missing': {
+    status: 503,
+    zh: '服务器缺少中文字体，无法生成海报。请管理员安装思源黑体（apt-get install fonts-noto-cjk），或用 POSTER_FONT 指定字体文件',
+    en: 'The server has no CJK font for posters. Ask the administrator to install one (apt-get install fonts-noto-cjk) or to point POSTER_FONT at a font file',
+  },
   'org.not_found': { status: 404, zh: '找不到该部门或单位', en: 'No such department or body' },
   'category.not_found': { status: 404, zh: '找不到该类别', en: 'No such category' },
   'upload.not_an_image': {
@@ -197,6 +209,21 @@ export const ERRORS = {
     status: 409,
     zh: '该部门不存在或已停用',
     en: 'That department does not exist or is inactive',
+  },
+  'case.export_too_large': {
+    status: 422,
+    zh: '导出的案卷超过上限（50,000 条），请缩小筛选范围（如日期、社区、状态）后再导出',
+    en: 'Too many cases to export (the limit is 50,000); narrow the filters (dates, community, state) and try again',
+  },
+  'stats.invalid_range': {
+    status: 400,
+    zh: '统计区间无效：日期格式为 YYYY-MM-DD，开始日期不能晚于结束日期，区间最长 366 天',
+    en: 'Invalid date range: use YYYY-MM-DD, a start no later than the end, and at most 366 days',
+  },
+  'live.too_many_streams': {
+    status: 429,
+    zh: '实时更新连接过多，请关闭其他窗口后重试',
+    en: 'Too many live update connections for this account; close another window and try again',
   },
   'content.section_not_found': { status: 404, zh: '找不到该栏目', en: 'No such section' },
   'content.section_code_taken': {

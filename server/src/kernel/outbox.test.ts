@@ -100,6 +100,74 @@ describe('outbox', () => {
     expect(done.processed_at).not.toBeNull();
   });
 
+  it('a batch handler gets the due events of its topics together, once, beside per-event handlers', async () => {
+    const { db, clock } = await setup();
+    const box = new Outbox(db.kysely, db.dialect, clock, log);
+    const calls: string[][] = [];
+    const single: string[] = [];
+    box.onBatch(['case.submitted', 'case.close'], 'rollup', async (events, trx) => {
+      calls.push(events.map((e) => `${e.topic}:${String(e.payload.n)}`));
+      await trx
+        .insertInto('setting')
+        .values(events.map((e) => ({ key: `k-${e.id}`, value: String(e.payload.n), updated_at: 'now' })))
+        .execute();
+    });
+    box.on('case.close', 'notify', async (e) => void single.push(String(e.payload.n)));
+    await db.kysely.transaction().execute(async (trx) => {
+      await box.emit(trx, 'case.submitted', { n: 1 });
+      await box.emit(trx, 'case.accept', { n: 2 });
+      await box.emit(trx, 'case.close', { n: 3 });
+    });
+    const topics = await db.kysely
+      .selectFrom('outbox')
+      .select(['topic', 'processed_at'])
+      .orderBy('id')
+      .execute();
+    // case.accept has no handler: written as done
+    expect(topics.map((r) => r.processed_at !== null)).toEqual([false, true, false]);
+    expect(await box.drain()).toBe(2);
+    expect(calls).toEqual([['case.submitted:1', 'case.close:3']]);
+    expect(single).toEqual(['3']);
+    expect(await db.kysely.selectFrom('setting').selectAll().execute()).toHaveLength(2);
+    const pending = await db.kysely
+      .selectFrom('outbox')
+      .select('id')
+      .where('processed_at', 'is', null)
+      .execute();
+    expect(pending).toEqual([]);
+    expect(await box.drain()).toBe(0);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a failing batch takes effect for none of its events; the retry delivers them, others not twice', async () => {
+    const { db, clock } = await setup();
+    const box = new Outbox(db.kysely, db.dialect, clock, log);
+    let runs = 0;
+    let single = 0;
+    box.onBatch('job', 'rollup', async (events, trx) => {
+      runs++;
+      for (const e of events)
+        await trx
+          .insertInto('setting')
+          .values({ key: `k-${e.id}`, value: '1', updated_at: 'now' })
+          .execute();
+      if (runs === 1) throw new Error('crash after the writes');
+    });
+    box.on('job', 'single', async () => void single++);
+    await box.emit(db.kysely, 'job', { n: 1 });
+    await box.emit(db.kysely, 'job', { n: 2 });
+    await box.drain();
+    expect(await db.kysely.selectFrom('setting').selectAll().execute()).toHaveLength(0);
+    expect(single).toBe(2);
+    const rows = await db.kysely.selectFrom('outbox').selectAll().execute();
+    expect(rows.every((r) => r.processed_at === null && r.attempts === 1)).toBe(true);
+    clock.advance(5_000);
+    expect(await box.drain()).toBe(2);
+    expect(runs).toBe(2);
+    expect(single).toBe(2);
+    expect(await db.kysely.selectFrom('setting').selectAll().execute()).toHaveLength(2);
+  });
+
   it('an event nobody listens to is recorded as done at once', async () => {
     const { db, clock } = await setup();
     const box = new Outbox(db.kysely, db.dialect, clock, log);

@@ -5,6 +5,9 @@
 // Several instances on PostgreSQL claim rows with FOR UPDATE SKIP LOCKED plus a lease, so an
 // instance that dies releases its claim when the lease runs out. Events with a future
 // `available_at` are timers (SLA warnings, overdue checks) and survive restarts.
+// A batch handler (`onBatch`) gets every claimed event of its topics at once, in one transaction
+// with their delivery records: projections such as the dashboard's rollups then cost one
+// transaction per batch rather than one per event.
 import os from 'node:os';
 import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
@@ -23,12 +26,12 @@ export interface OutboxEvent<P = Record<string, unknown>> {
 
 export type Executor = Kysely<Database> | Transaction<Database>;
 export type OutboxHandler = (event: OutboxEvent, trx: Transaction<Database>) => Promise<void>;
+/** Receives the events of one claimed batch (in id order) that it has not handled yet. */
+export type OutboxBatchHandler = (events: OutboxEvent[], trx: Transaction<Database>) => Promise<void>;
 
-interface Registered {
-  name: string;
-  pattern: string;
-  handler: OutboxHandler;
-}
+type Registered = { name: string; patterns: readonly string[] } & (
+  { handler: OutboxHandler; batch?: undefined } | { batch: OutboxBatchHandler; handler?: undefined }
+);
 
 export interface OutboxOptions {
   pollMs?: number;
@@ -44,6 +47,8 @@ function matches(pattern: string, topic: string): boolean {
   if (pattern.endsWith('.*')) return topic.startsWith(pattern.slice(0, -1));
   return pattern === topic;
 }
+
+const listens = (h: Registered, topic: string) => h.patterns.some((p) => matches(p, topic));
 
 export class Outbox {
   private readonly handlers: Registered[] = [];
@@ -86,9 +91,19 @@ export class Outbox {
 
   /** Subscribe a named handler to a topic ('case.dispatched'), a prefix ('case.*') or everything ('*'). */
   on(pattern: string, name: string, handler: OutboxHandler): void {
-    if (this.handlers.some((h) => h.name === name))
-      throw new Error(`outbox handler ${name} registered twice`);
-    this.handlers.push({ name, pattern, handler });
+    this.register({ name, patterns: [pattern], handler });
+  }
+
+  /** Subscribe a batch handler to topics or prefixes: it receives the due events of a claimed batch
+   * together, in one transaction that also records their delivery (all or none of them). */
+  onBatch(patterns: string | readonly string[], name: string, batch: OutboxBatchHandler): void {
+    this.register({ name, patterns: typeof patterns === 'string' ? [patterns] : [...patterns], batch });
+  }
+
+  private register(h: Registered): void {
+    if (this.handlers.some((x) => x.name === h.name))
+      throw new Error(`outbox handler ${h.name} registered twice`);
+    this.handlers.push(h);
   }
 
   /** Write an event in the caller's transaction. `availableAt` in the future makes it a timer. */
@@ -139,7 +154,7 @@ export class Outbox {
   }
 
   private hasHandler(topic: string): boolean {
-    return this.handlers.some((h) => matches(h.pattern, topic));
+    return this.handlers.some((h) => listens(h, topic));
   }
 
   /** Ask the worker to look for new events soon (call after a commit that emitted events). */
@@ -249,26 +264,71 @@ export class Outbox {
   private async processBatch(): Promise<number> {
     const events = await this.claim();
     // events nobody listens to are done at once, in one statement
-    const idle = events.filter((e) => !this.handlers.some((h) => matches(h.pattern, e.topic)));
-    if (idle.length) {
+    const idle = events.filter((e) => !this.hasHandler(e.topic));
+    const busy = events.filter((e) => !idle.includes(e));
+    const done = [...idle];
+    // batch handlers first: one transaction per handler for all its events of this batch
+    const failures = new Map<string, unknown>();
+    for (const h of this.handlers) {
+      if (!h.batch) continue;
+      const mine = busy.filter((e) => listens(h, e.topic));
+      if (mine.length === 0) continue;
+      try {
+        await this.runBatch(h.name, h.batch, mine);
+      } catch (err) {
+        for (const e of mine) if (!failures.has(e.id)) failures.set(e.id, err);
+        this.log.warn({ err, events: mine.length, handler: h.name }, 'outbox batch handler failed');
+      }
+    }
+    for (const event of busy) {
+      const failure = await this.deliver(event, failures.get(event.id) ?? null);
+      if (failure === null) done.push(event);
+      else await this.failed(event, failure);
+    }
+    if (done.length) {
       await this.db
         .updateTable('outbox')
         .set({ processed_at: this.clock.now().toISOString(), locked_by: null, locked_until: null })
         .where(
           'id',
           'in',
-          idle.map((e) => e.id),
+          done.map((e) => e.id),
         )
         .execute();
     }
-    for (const event of events) if (!idle.includes(event)) await this.deliver(event);
     return events.length;
   }
 
-  private async deliver(event: OutboxEvent): Promise<void> {
-    const handlers = this.handlers.filter((h) => matches(h.pattern, event.topic));
-    let failure: unknown = null;
-    for (const h of handlers) {
+  private async runBatch(name: string, batch: OutboxBatchHandler, events: OutboxEvent[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const delivered = await trx
+        .selectFrom('outbox_delivery')
+        .select('event_id')
+        .where('handler', '=', name)
+        .where(
+          'event_id',
+          'in',
+          events.map((e) => e.id),
+        )
+        .execute();
+      const skip = new Set(delivered.map((r) => r.event_id));
+      const todo = events.filter((e) => !skip.has(e.id));
+      if (todo.length === 0) return;
+      await batch(todo, trx);
+      const at = this.clock.now().toISOString();
+      await trx
+        .insertInto('outbox_delivery')
+        .values(todo.map((e) => ({ event_id: e.id, handler: name, delivered_at: at })))
+        .execute();
+    });
+  }
+
+  /** Runs the event's one-at-a-time handlers; returns the first failure (or `prior`), else null. */
+  private async deliver(event: OutboxEvent, prior: unknown): Promise<unknown> {
+    let failure: unknown = prior;
+    for (const h of this.handlers) {
+      if (!h.handler || !listens(h, event.topic)) continue;
+      const handler = h.handler;
       try {
         await this.db.transaction().execute(async (trx) => {
           const done = await trx
@@ -278,26 +338,23 @@ export class Outbox {
             .where('handler', '=', h.name)
             .executeTakeFirst();
           if (done) return;
-          await h.handler(event, trx);
+          await handler(event, trx);
           await trx
             .insertInto('outbox_delivery')
             .values({ event_id: event.id, handler: h.name, delivered_at: this.clock.now().toISOString() })
             .execute();
         });
       } catch (err) {
-        failure = err;
+        failure ??= err;
         this.log.warn({ err, event: event.id, topic: event.topic, handler: h.name }, 'outbox handler failed');
       }
     }
+    return failure;
+  }
+
+  /** Back off (or give up on) an event one of whose handlers failed. */
+  private async failed(event: OutboxEvent, failure: unknown): Promise<void> {
     const now = this.clock.now();
-    if (failure === null) {
-      await this.db
-        .updateTable('outbox')
-        .set({ processed_at: now.toISOString(), locked_by: null, locked_until: null })
-        .where('id', '=', event.id)
-        .execute();
-      return;
-    }
     const attempts = event.attempts + 1;
     const giveUp = attempts >= this.maxAttempts;
     const backoffMs = Math.min(60 * 60_000, 1000 * 2 ** Math.min(attempts, 12));

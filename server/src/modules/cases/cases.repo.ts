@@ -10,6 +10,26 @@ export type CaseRow = Selectable<CaseRecordTable>;
 export type CaseEventRow = Selectable<CaseEventTable>;
 export type CaseClockRow = Selectable<CaseClockTable>;
 
+/** What the dashboard's rollups are computed from (the stats module reads them through `facts`). */
+export const CASE_FACT_COLUMNS = [
+  'id',
+  'channel',
+  'category_id',
+  'community_id',
+  'grid_id',
+  'department_id',
+  'state',
+  'overdue',
+  'created_at',
+  'dispatched_at',
+  'closed_at',
+  'late_clocks',
+  'rework_count',
+  'extension_state',
+  'rating',
+] as const;
+export type CaseFacts = Pick<CaseRow, (typeof CASE_FACT_COLUMNS)[number]>;
+
 export interface CaseListFilter {
   states?: string[];
   categoryIds?: string[];
@@ -45,6 +65,23 @@ export class CasesRepo {
       .returning('value')
       .executeTakeFirstOrThrow();
     return row.value;
+  }
+
+  /** The rollup facts of some cases (for the stats module's outbox handler). */
+  facts(ids: readonly string[], executor: Executor = this.db): Promise<CaseFacts[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return executor
+      .selectFrom('case_record')
+      .select(CASE_FACT_COLUMNS)
+      .where('id', 'in', [...ids])
+      .execute();
+  }
+
+  /** The rollup facts of every case in id order, `limit` after `afterId` at a time (rebuilds). */
+  factsPage(afterId: string | null, limit: number, executor: Executor = this.db): Promise<CaseFacts[]> {
+    let q = executor.selectFrom('case_record').select(CASE_FACT_COLUMNS).orderBy('id').limit(limit);
+    if (afterId !== null) q = q.where('id', '>', afterId);
+    return q.execute();
   }
 
   insert(trx: Executor, row: Insertable<CaseRecordTable>) {
@@ -216,6 +253,39 @@ export class CasesRepo {
     else q = q.orderBy('created_at', page.sort === 'oldest' ? 'asc' : 'desc');
     const items = await q.orderBy('id').offset(page.offset).limit(page.limit).execute();
     return { total: Number(n), items };
+  }
+
+  async count(f: CaseListFilter): Promise<number> {
+    const { n } = await this.filtered(f)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  /** What an export shows of the filtered cases, in the list's order, at most `limit` rows. */
+  exportRows(f: CaseListFilter, sort: 'newest' | 'oldest' | 'urgency', limit: number) {
+    let q = this.filtered(f).select([
+      'id',
+      'number',
+      'created_at',
+      'channel',
+      'category_id',
+      'community_id',
+      'grid_id',
+      'state',
+      'department_id',
+      'closed_at',
+      'late_clocks',
+      'rating',
+      'description',
+      'contact_phone_enc',
+      'reporter_resident_id',
+      'anonymous',
+    ]);
+    if (sort === 'urgency')
+      q = q.orderBy('overdue', 'desc').orderBy('supervised', 'desc').orderBy('created_at', 'asc');
+    else q = q.orderBy('created_at', sort === 'oldest' ? 'asc' : 'desc');
+    return q.orderBy('id').limit(limit).execute();
   }
 
   runningClocksFor(caseIds: readonly string[], executor: Executor = this.db) {

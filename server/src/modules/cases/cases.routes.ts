@@ -3,8 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CASE_ACTIONS, CASE_STATES, CHANNELS } from '@jiedao/contracts';
+import { addDays, dayStart, isDay } from '../../kernel/days.js';
 import { validIdempotencyKey } from '../../kernel/idempotency.js';
 import { requireResident, requireSignedIn, requireStaff } from '../../kernel/http.js';
+import { XLSX_MIME } from './cases.export.js';
+import type { CaseListFilter } from './cases.repo.js';
 import type { CasesService } from './cases.service.js';
 
 const idParam = z.object({ id: z.string().min(1).max(64) });
@@ -23,6 +26,46 @@ const csv = (values: readonly string[]) =>
         .filter(Boolean),
     )
     .refine((arr) => arr.every((x) => values.includes(x)), { message: 'unknown value' });
+
+/** A Shanghai calendar day (YYYY-MM-DD, the whole day) or an instant (ISO-8601 with offset). */
+const dayOrInstant = z.union([z.string().refine(isDay, 'YYYY-MM-DD'), z.string().datetime({ offset: true })]);
+
+/** The staff list's filters, shared by the list and its Excel export. */
+const listFilters = {
+  state: csv(CASE_STATES).optional(),
+  category: z.string().max(400).optional(),
+  community: z.string().max(64).optional().describe('community code or id'),
+  grid: z.string().max(64).optional(),
+  department: z.string().max(64).optional(),
+  channel: z.enum(CHANNELS).optional(),
+  overdue: z.enum(['0', '1']).optional(),
+  supervised: z.enum(['0', '1']).optional(),
+  outsideArea: z.enum(['0', '1']).optional(),
+  q: z.string().max(60).optional(),
+  from: dayOrInstant.optional().describe('created from: a day (Asia/Shanghai) or an instant'),
+  to: dayOrInstant.optional().describe('created before this instant, or up to and including this day'),
+  sort: z.enum(['newest', 'oldest', 'urgency']).default('newest'),
+};
+const listFilterQuery = z.object(listFilters);
+
+function filterOf(q: z.infer<typeof listFilterQuery>): CaseListFilter {
+  const instant = (v: string, endOfDay: boolean) =>
+    isDay(v) ? dayStart(endOfDay ? addDays(v, 1) : v) : new Date(v).toISOString();
+  return {
+    ...(q.state ? { states: q.state } : {}),
+    ...(q.category ? { categoryIds: q.category.split(',') } : {}),
+    ...(q.community ? { communityId: q.community } : {}),
+    ...(q.grid ? { gridId: q.grid } : {}),
+    ...(q.department ? { departmentId: q.department } : {}),
+    ...(q.channel ? { channel: q.channel } : {}),
+    ...(q.overdue ? { overdue: q.overdue === '1' } : {}),
+    ...(q.supervised ? { supervised: q.supervised === '1' } : {}),
+    ...(q.outsideArea ? { outsideArea: q.outsideArea === '1' } : {}),
+    ...(q.q ? { q: q.q } : {}),
+    ...(q.from ? { from: instant(q.from, false) } : {}),
+    ...(q.to ? { to: instant(q.to, true) } : {}),
+  };
+}
 
 export const submitBody = z.object({
   channel: z.enum(CHANNELS).default('snap'),
@@ -86,47 +129,48 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
       schema: {
         tags: ['cases'],
         summary: 'Cases in my scope (staff): filters and pages',
-        querystring: z.object({
-          state: csv(CASE_STATES).optional(),
-          category: z.string().max(400).optional(),
-          community: z.string().max(64).optional(),
-          grid: z.string().max(64).optional(),
-          department: z.string().max(64).optional(),
-          channel: z.enum(CHANNELS).optional(),
-          overdue: z.enum(['0', '1']).optional(),
-          supervised: z.enum(['0', '1']).optional(),
-          outsideArea: z.enum(['0', '1']).optional(),
-          q: z.string().max(60).optional(),
-          from: z.string().datetime({ offset: true }).optional(),
-          to: z.string().datetime({ offset: true }).optional(),
-          sort: z.enum(['newest', 'oldest', 'urgency']).default('newest'),
-          ...pageQuery,
-        }),
+        querystring: listFilterQuery.extend(pageQuery),
       },
     },
     async (req) => {
       const actor = requireStaff(req);
       const q = req.query;
-      const res = await cases.listForStaff(
-        actor,
-        req.locale,
-        {
-          ...(q.state ? { states: q.state } : {}),
-          ...(q.category ? { categoryIds: q.category.split(',') } : {}),
-          ...(q.community ? { communityId: q.community } : {}),
-          ...(q.grid ? { gridId: q.grid } : {}),
-          ...(q.department ? { departmentId: q.department } : {}),
-          ...(q.channel ? { channel: q.channel } : {}),
-          ...(q.overdue ? { overdue: q.overdue === '1' } : {}),
-          ...(q.supervised ? { supervised: q.supervised === '1' } : {}),
-          ...(q.outsideArea ? { outsideArea: q.outsideArea === '1' } : {}),
-          ...(q.q ? { q: q.q } : {}),
-          ...(q.from ? { from: new Date(q.from).toISOString() } : {}),
-          ...(q.to ? { to: new Date(q.to).toISOString() } : {}),
-        },
-        { offset: (q.page - 1) * q.pageSize, limit: q.pageSize, sort: q.sort },
-      );
+      const res = await cases.listForStaff(actor, req.locale, filterOf(q), {
+        offset: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+        sort: q.sort,
+      });
       return { ...res, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  r.get(
+    '/api/cases/export.xlsx',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'The filtered case list as an Excel file (staff; at most 50,000 rows; audited)',
+        description:
+          'The filters of GET /api/cases. Reporters’ phone numbers are masked; `personal=1` unmasks them for ' +
+          'administrators and leaders (others get 403), and the export is written to the audit log with its ' +
+          'filters and row count. More than 50,000 matching cases: 422 case.export_too_large.',
+        querystring: listFilterQuery.extend({ personal: z.enum(['0', '1']).optional() }),
+      },
+    },
+    async (req, reply) => {
+      const actor = requireStaff(req);
+      const q = req.query;
+      const res = await cases.exportXlsx(actor, req.locale, filterOf(q), {
+        sort: q.sort,
+        personal: q.personal === '1',
+        ip: req.ip,
+      });
+      return reply
+        .header('content-type', XLSX_MIME)
+        .header('content-disposition', `attachment; filename="${res.filename}"`)
+        .header('cache-control', 'no-store')
+        .header('x-row-count', String(res.rows))
+        .send(res.body);
     },
   );
 

@@ -2,18 +2,20 @@
 // Every change is one transaction: the case row, its timeline entry, its clocks, its outbox event
 // and the reporter's inbox message commit together or not at all.
 import type { CaseAction, CaseState, Channel, Locale } from '@jiedao/contracts';
-import { CASE_STATE_LABELS, OPEN_STATES } from '@jiedao/contracts';
+import { CASE_STATE_LABELS, CHANNEL_LABELS, OPEN_STATES } from '@jiedao/contracts';
 import type { Updateable } from 'kysely';
 import type { CaseRecordTable } from '../../db/schema.js';
 import type { Actor, StaffActor } from '../../kernel/actor.js';
 import { SYSTEM, actorRef } from '../../kernel/actor.js';
 import type { AppContext } from '../../kernel/context.js';
+import { shanghaiDay } from '../../kernel/days.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import { findStored, requestHash, storeResponse } from '../../kernel/idempotency.js';
 import type { StoredResponse } from '../../kernel/idempotency.js';
 import type { Executor, OutboxEvent } from '../../kernel/outbox.js';
 import type { DeferredInserts } from '../../kernel/tx.js';
+import { maskPhone } from '../../kernel/pii.js';
 import { normalizePhone } from '../../kernel/validators.js';
 import type { AuditService } from '../audit/index.js';
 import type { Category, CatalogService } from '../catalog/index.js';
@@ -25,6 +27,7 @@ import type { OrgService } from '../org/index.js';
 import { haversineMeters } from '../org/index.js';
 import type { EventData } from './case.describe.js';
 import { CaseWrites } from './case.writes.js';
+import { casesWorkbook } from './cases.export.js';
 import { CaseNumbers } from './case.numbers.js';
 import { CaseClocks } from './cases.sla.js';
 import { CaseViews, SEES_ANONYMOUS_REPORTER } from './cases.views.js';
@@ -58,15 +61,17 @@ const STAFF_CHANNELS: Partial<Record<Channel, readonly string[]>> = {
   patrol: ['grid_worker'],
 };
 const CASE_VIEW_ROLES = ['admin', 'dispatcher', 'leader', 'handler', 'grid_worker'] as const;
-
-function shanghaiDay(d: Date): string {
-  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
+/** The most rows an export may have; more asks the caller to narrow the filters. */
+export const EXPORT_MAX_ROWS = 50_000;
+/** Roles that may export reporters' phone numbers unmasked (`personal=1`, audited). */
+export const EXPORTS_PERSONAL_DATA: readonly string[] = ['admin', 'leader'];
 
 export class CasesService {
   private readonly views: CaseViews;
   private readonly clocks: CaseClocks;
   private readonly numbers: CaseNumbers;
+  /** The most rows an export may have (a property so tests can lower it). */
+  exportMaxRows = EXPORT_MAX_ROWS;
   constructor(
     private readonly ctx: AppContext,
     readonly repo: CasesRepo,
@@ -803,16 +808,107 @@ export class CasesService {
     filter: CaseListFilter,
     page: { offset: number; limit: number; sort: 'newest' | 'oldest' | 'urgency' },
   ) {
+    const scoped = await this.staffScope(actor, filter);
+    const res = await this.repo.list(scoped, page);
+    const running = await this.views.runningMap(res.items);
+    return { total: res.total, items: res.items.map((r) => this.views.listItem(r, locale, running)) };
+  }
+
+  /** The filter limited to what the staff member may see; a community may be given by its code. */
+  private async staffScope(actor: StaffActor, filter: CaseListFilter): Promise<CaseListFilter> {
     if (!(CASE_VIEW_ROLES as readonly string[]).includes(actor.role)) throw new AppError('auth.forbidden');
     const scoped: CaseListFilter = { ...filter };
+    if (filter.communityId) {
+      const byCode = await this.deps.org.repo.communityByCode(filter.communityId);
+      if (byCode) scoped.communityId = byCode.id;
+    }
     if (actor.role === 'handler') {
       if (!actor.departmentId) throw new AppError('auth.forbidden');
       scoped.scopeDepartmentId = actor.departmentId;
     }
     if (actor.role === 'grid_worker') scoped.scopeGridWorkerId = actor.id;
-    const res = await this.repo.list(scoped, page);
-    const running = await this.views.runningMap(res.items);
-    return { total: res.total, items: res.items.map((r) => this.views.listItem(r, locale, running)) };
+    return scoped;
+  }
+
+  /** The filtered cases as an Excel file (at most `exportMaxRows`). Reporters' phone numbers are
+   * masked unless `personal` is asked for by a role in EXPORTS_PERSONAL_DATA. Always audited. */
+  async exportXlsx(
+    actor: StaffActor,
+    locale: Locale,
+    filter: CaseListFilter,
+    opts: { sort: 'newest' | 'oldest' | 'urgency'; personal: boolean; ip: string },
+  ): Promise<{ body: Buffer; rows: number; filename: string }> {
+    const scoped = await this.staffScope(actor, filter);
+    if (opts.personal && !EXPORTS_PERSONAL_DATA.includes(actor.role)) throw new AppError('auth.forbidden');
+    const total = await this.repo.count(scoped);
+    if (total > this.exportMaxRows) {
+      throw new AppError('case.export_too_large', { rows: total, max: this.exportMaxRows });
+    }
+    const rows = await this.repo.exportRows(scoped, opts.sort, this.exportMaxRows);
+    const due = new Map<string, string>();
+    for (let i = 0; i < rows.length; i += 500) {
+      const ids = rows.slice(i, i + 500).map((r) => r.id);
+      for (const c of await this.repo.runningClocksFor(ids)) due.set(c.case_id, c.due_at);
+    }
+    const showReporter = (r: { anonymous: number }) =>
+      !r.anonymous || SEES_ANONYMOUS_REPORTER.includes(actor.role);
+    const phones = await this.deps.identity.residentPhones(
+      rows
+        .filter((r) => showReporter(r) && !r.contact_phone_enc && r.reporter_resident_id)
+        .map((r) => r.reporter_resident_id!),
+    );
+    const communities = new Map(
+      (await this.deps.org.repo.listCommunities()).map((c) => [
+        c.id,
+        locale === 'en' ? c.name_en : c.name_zh,
+      ]),
+    );
+    const pick = (zh: string, en: string) => (locale === 'en' ? en : zh);
+    const body = await casesWorkbook(
+      rows.map((r) => {
+        const category = this.deps.catalog.find(r.category_id);
+        const grid = this.deps.org.grid(r.grid_id);
+        const dept = this.deps.org.department(r.department_id);
+        const state = CASE_STATE_LABELS[r.state as CaseState];
+        const channel = CHANNEL_LABELS[r.channel as Channel];
+        let phone = '';
+        if (showReporter(r)) {
+          const clear = r.contact_phone_enc
+            ? this.ctx.pii.decrypt(r.contact_phone_enc)
+            : r.reporter_resident_id
+              ? (phones.get(r.reporter_resident_id) ?? '')
+              : '';
+          phone = opts.personal || !clear ? clear : maskPhone(clear);
+        }
+        return {
+          number: r.number,
+          createdAt: r.created_at,
+          channel: channel ? pick(channel.zh, channel.en) : r.channel,
+          category: category ? pick(category.nameZh, category.nameEn) : '',
+          community: r.community_id ? (communities.get(r.community_id) ?? '') : '',
+          grid: grid ? `${grid.code} ${pick(grid.nameZh, grid.nameEn)}` : '',
+          state: state ? pick(state.zh, state.en) : r.state,
+          department: dept ? pick(dept.name_zh, dept.name_en) : '',
+          dueAt: due.get(r.id) ?? null,
+          closedAt: r.closed_at,
+          onTime: r.state === 'closed' ? r.late_clocks === 0 : null,
+          rating: r.rating,
+          description: r.description,
+          phone,
+        };
+      }),
+      locale,
+    );
+    await this.deps.audit.record({
+      actor,
+      action: opts.personal ? 'case.export_personal' : 'case.export',
+      subjectKind: 'case',
+      subjectId: null,
+      detail: { filters: filter, sort: opts.sort, rows: rows.length, personal: opts.personal },
+      ip: opts.ip,
+    });
+    const stamp = shanghaiDay(this.ctx.clock.now()).replace(/-/g, '');
+    return { body, rows: rows.length, filename: `cases-${stamp}.xlsx` };
   }
 
   /** The reporter's unmasked contact details, for staff who may see them; always audited. */

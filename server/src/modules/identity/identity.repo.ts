@@ -45,6 +45,13 @@ export class IdentityRepo {
   residentById(id: string) {
     return this.db.selectFrom('resident').selectAll().where('id', '=', id).executeTakeFirst();
   }
+  residentPhonesEnc(ids: readonly string[]) {
+    return this.db
+      .selectFrom('resident')
+      .select(['id', 'phone_enc'])
+      .where('id', 'in', [...ids])
+      .execute();
+  }
   residentByPhoneHash(hash: string) {
     return this.db.selectFrom('resident').selectAll().where('phone_hash', '=', hash).executeTakeFirst();
   }

@@ -378,6 +378,17 @@ export class IdentityService {
     };
   }
 
+  /** Residents' phone numbers in clear, for callers that mask them or audit their reading (exports). */
+  async residentPhones(ids: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      for (const r of await this.repo.residentPhonesEnc(unique.slice(i, i + 500)))
+        out.set(r.id, this.ctx.pii.decrypt(r.phone_enc));
+    }
+    return out;
+  }
+
   /** Internal use by notification senders; never returned over the API. */
   async residentPhone(residentId: string): Promise<string | null> {
     const r = await this.repo.residentById(residentId);

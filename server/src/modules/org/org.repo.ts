@@ -21,6 +21,15 @@ export class OrgRepo {
     return this.db.selectFrom('grid').selectAll().orderBy('code').execute();
   }
 
+  gridsOfCommunity(communityId: string) {
+    return this.db
+      .selectFrom('grid')
+      .selectAll()
+      .where('community_id', '=', communityId)
+      .orderBy('code')
+      .execute();
+  }
+
   gridByCode(code: string) {
     return this.db.selectFrom('grid').selectAll().where('code', '=', code).executeTakeFirst();
   }

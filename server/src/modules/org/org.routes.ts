@@ -7,6 +7,7 @@ import { AppError } from '../../kernel/errors.js';
 import { requireStaff } from '../../kernel/http.js';
 import { pick } from '../../kernel/i18n.js';
 import { assertImportOk, exportGrids } from './org.grids-io.js';
+import { attachmentDisposition } from './org.posters.js';
 import type { GridInfo, OrgService } from './org.service.js';
 import type { AuditService } from '../audit/index.js';
 
@@ -121,6 +122,36 @@ export function orgRoutes(app: FastifyInstance, org: OrgService, audit: AuditSer
           workerStaffId: g.worker_staff_id,
         })),
       };
+    },
+  );
+
+  // before /api/grids/:code (a static segment wins in find-my-way anyway; the test checks it)
+  r.get(
+    '/api/grids/posters.pdf',
+    {
+      schema: {
+        tags: ['grids'],
+        summary:
+          'Printable A4 QR-code posters as PDF, one page per grid: exactly one of ?grid=, ?community= or ?all=1 (admin, dispatcher, leader; a grid worker gets only their own grids)',
+        querystring: z.object({
+          grid: z.string().min(1).max(40).optional(),
+          community: z.string().min(1).max(40).optional(),
+          all: z.literal('1').optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const a = requireStaff(req, ['admin', 'dispatcher', 'leader', 'grid_worker']);
+      const { grid, community, all } = req.query;
+      const sheet = await org.gridPosters(
+        { grid, community, all: all === '1' },
+        a.role === 'grid_worker' ? a.id : undefined,
+      );
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', attachmentDisposition(sheet.fileName, sheet.asciiFileName))
+        .header('cache-control', 'private, no-store')
+        .send(sheet.stream);
     },
   );
 

@@ -1,13 +1,15 @@
 // Organisation and grids: the subdistrict's communities, its grids (with their polygons, QR
 // tokens and grid workers) and the departments and external bodies cases go to.
+import type { Readable } from 'node:stream';
 import QRCode from 'qrcode';
 import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId, newToken } from '../../kernel/ids.js';
 import { GridIndex } from './geo/grid-index.js';
-import type { DepartmentRow, OrgRepo } from './org.repo.js';
+import type { DepartmentRow, GridRow, OrgRepo } from './org.repo.js';
 import { importGrids } from './org.grids-io.js';
 import type { ImportReport } from './org.grids-io.js';
+import { KNOWN_CJK_FONTS, posterStream, resolvePosterFonts } from './org.posters.js';
 
 export interface GridInfo {
   id: string;
@@ -148,6 +150,78 @@ export class OrgService {
     return format === 'png'
       ? QRCode.toBuffer(url, { ...opts, type: 'png' })
       : QRCode.toString(url, { ...opts, type: 'svg' });
+  }
+
+  /**
+   * A PDF of A4 QR-code posters, one page per grid, for exactly one of: a grid, a community, every
+   * grid. With `onlyWorker` (a grid worker) only that worker's grids are printed, and asking for a
+   * grid or community without any of them is refused.
+   */
+  async gridPosters(
+    scope: { grid?: string | undefined; community?: string | undefined; all?: boolean | undefined },
+    onlyWorker?: string,
+  ): Promise<{ stream: Readable; pages: number; fileName: string; asciiFileName: string }> {
+    const given = [scope.grid, scope.community, scope.all ? true : undefined].filter((v) => v !== undefined);
+    if (given.length !== 1) throw new AppError('poster.scope_invalid');
+    const { subdistrict, app } = this.ctx.config;
+    let rows: GridRow[];
+    let fileName: string;
+    let asciiFileName: string;
+    if (scope.grid) {
+      const row = await this.repo.gridByCode(scope.grid);
+      if (!row) throw new AppError('grid.not_found');
+      rows = [row];
+      fileName = `${row.code}-${row.name_zh}-二维码.pdf`;
+      asciiFileName = `${row.code}-qr-poster.pdf`;
+    } else if (scope.community) {
+      const c = await this.repo.communityByCode(scope.community);
+      if (!c) throw new AppError('community.not_found');
+      rows = await this.repo.gridsOfCommunity(c.id);
+      fileName = `${c.name_zh}-网格二维码.pdf`;
+      asciiFileName = `${c.code}-qr-posters.pdf`;
+    } else {
+      rows = await this.repo.allGrids();
+      fileName = `${subdistrict.nameZh}-网格二维码.pdf`;
+      asciiFileName = `${subdistrict.code}-qr-posters.pdf`;
+    }
+    if (onlyWorker !== undefined) {
+      rows = rows.filter((g) => g.worker_staff_id === onlyWorker);
+      if (rows.length === 0) throw new AppError('auth.forbidden');
+    }
+    if (rows.length === 0) throw new AppError('poster.no_grids');
+    let fonts;
+    // POSTER_FONT: a TTF/OTF, or a CJK collection (.ttc) whose Simplified Chinese face is picked by name
+    const override = this.ctx.config.posterFont;
+    try {
+      fonts = resolvePosterFonts(override);
+    } catch (err) {
+      const tried = override ? [override] : KNOWN_CJK_FONTS.map((f) => f.regular);
+      this.ctx.log.warn({ err, tried }, 'no CJK font for grid posters: apt-get install fonts-noto-cjk');
+      throw err;
+    }
+    const communities = new Map((await this.repo.listCommunities()).map((c) => [c.id, c]));
+    const grids = rows.map((g) => ({
+      code: g.code,
+      nameZh: g.name_zh,
+      nameEn: g.name_en,
+      communityNameZh: communities.get(g.community_id)?.name_zh ?? '',
+      communityNameEn: communities.get(g.community_id)?.name_en ?? '',
+      url: this.publicGridUrl(g.qr_token),
+    }));
+    const stream = posterStream(grids, {
+      brand: {
+        appNameZh: app.nameZh,
+        appNameEn: app.nameEn,
+        subdistrictZh: subdistrict.nameZh,
+        subdistrictEn: subdistrict.nameEn,
+        hotline: app.hotline,
+        color: app.brandColor,
+      },
+      fonts,
+      printedAt: this.ctx.clock.now(),
+      title: `${app.nameZh} 网格二维码 · ${fileName.replace(/\.pdf$/, '')}`,
+    });
+    return { stream, pages: grids.length, fileName, asciiFileName };
   }
 
   async regenerateQrToken(code: string): Promise<string> {

@@ -1,0 +1,161 @@
+// The subdistrict's grids: by community, with their grid worker (assigned here by an administrator),
+// each grid's QR code, and printable A4 poster sheets (PDF) for one grid, a community or all of them.
+import { useEffect, useState } from 'react';
+import { App, Button, Image, Input, Select, Space, Table, Typography } from 'antd';
+import { api } from '@jiedao/web/api';
+import type { ApiError } from '@jiedao/web/api';
+import { useI18n } from '../lib/i18n';
+import { useSession } from '../lib/session';
+
+interface GridRow {
+  id: string;
+  code: string;
+  name: string;
+  community: { code: string; name: string };
+  areaM2: number;
+  workerStaffId: string | null;
+}
+
+export default function Grids() {
+  const { t } = useI18n();
+  const { me } = useSession();
+  const { message } = App.useApp();
+  const [community, setCommunity] = useState<string | undefined>();
+  const [communities, setCommunities] = useState<{ code: string; name: string }[]>([]);
+  const [workers, setWorkers] = useState<{ id: string; displayName: string }[]>([]);
+  const [q, setQ] = useState('');
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<{ items: GridRow[]; total: number } | null>(null);
+  const [tick, setTick] = useState(0);
+  const admin = me.role === 'admin';
+
+  useEffect(() => {
+    api<{ items: { code: string; name: string }[] }>('GET', '/api/communities')
+      .then((r) => setCommunities(r.items))
+      .catch(() => {});
+    if (admin)
+      api<{ items: { id: string; displayName: string }[] }>('GET', '/api/staff?role=grid_worker&pageSize=200')
+        .then((r) => setWorkers(r.items))
+        .catch(() => {});
+  }, [admin]);
+
+  useEffect(() => {
+    const params = new URLSearchParams({ page: String(page), pageSize: '20' });
+    if (community) params.set('community', community);
+    if (q) params.set('q', q);
+    if (me.role === 'grid_worker') params.set('worker', me.id);
+    api<{ items: GridRow[]; total: number }>('GET', `/api/grids?${params}`).then(
+      setData,
+      (e: ApiError) => void message.error(e.message),
+    );
+  }, [community, q, page, tick, me, message]);
+
+  const assign = async (code: string, workerStaffId: string | null) => {
+    try {
+      await api('PATCH', `/api/grids/${encodeURIComponent(code)}`, { body: { workerStaffId } });
+      void message.success(t('grids.assigned'));
+      setTick((n) => n + 1);
+    } catch (e) {
+      void message.error((e as ApiError).message);
+    }
+  };
+
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap style={{ justifyContent: 'space-between', width: '100%' }}>
+        <Typography.Title level={4} style={{ margin: 0 }}>
+          {t('nav.grids')}
+        </Typography.Title>
+        <Space wrap>
+          <Input.Search
+            allowClear
+            placeholder={t('grids.search')}
+            aria-label={t('grids.search')}
+            onSearch={(v) => {
+              setPage(1);
+              setQ(v);
+            }}
+          />
+          <Select
+            allowClear
+            placeholder={t('dash.allCommunities')}
+            aria-label={t('dash.community')}
+            style={{ width: 180 }}
+            value={community}
+            onChange={(v) => {
+              setPage(1);
+              setCommunity(v);
+            }}
+            options={communities.map((c) => ({ value: c.code, label: c.name }))}
+          />
+          {community ? (
+            <Button type="primary" href={`/api/grids/posters.pdf?community=${encodeURIComponent(community)}`}>
+              {t('grids.communityPosters')}
+            </Button>
+          ) : (
+            me.role !== 'grid_worker' && (
+              <Button href="/api/grids/posters.pdf?all=1">{t('grids.allPosters')}</Button>
+            )
+          )}
+        </Space>
+      </Space>
+      <Table<GridRow>
+        rowKey="id"
+        size="middle"
+        dataSource={data?.items ?? []}
+        loading={!data}
+        pagination={{
+          current: page,
+          pageSize: 20,
+          total: data?.total ?? 0,
+          onChange: setPage,
+          showSizeChanger: false,
+        }}
+        columns={[
+          { title: t('grids.code'), dataIndex: 'code', width: 110 },
+          { title: t('col.grid'), dataIndex: 'name' },
+          { title: t('dash.community'), render: (_v, r) => r.community.name },
+          {
+            title: t('grids.area'),
+            align: 'right',
+            render: (_v, r) => `${(r.areaM2 / 10_000).toFixed(1)} ha`,
+          },
+          {
+            title: t('grids.worker'),
+            width: 220,
+            render: (_v, r) =>
+              admin ? (
+                <Select
+                  allowClear
+                  style={{ width: 200 }}
+                  aria-label={`${t('grids.worker')} ${r.code}`}
+                  value={r.workerStaffId ?? undefined}
+                  onChange={(v) => void assign(r.code, v ?? null)}
+                  options={workers.map((w) => ({ value: w.id, label: w.displayName }))}
+                />
+              ) : (
+                (workers.find((w) => w.id === r.workerStaffId)?.displayName ?? (r.workerStaffId ? '✓' : '—'))
+              ),
+          },
+          {
+            title: t('grids.qr'),
+            width: 200,
+            render: (_v, r) =>
+              me.role === 'grid_worker' && r.workerStaffId !== me.id ? null : (
+                <Space>
+                  <Image
+                    width={40}
+                    src={`/api/grids/${encodeURIComponent(r.code)}/qr.png`}
+                    alt={`${t('grids.qr')} ${r.code}`}
+                  />
+                  <Button size="small" href={`/api/grids/posters.pdf?grid=${encodeURIComponent(r.code)}`}>
+                    {t('grids.poster')}
+                  </Button>
+                </Space>
+              ),
+          },
+        ]}
+      />
+    </Space>
+  );
+}
