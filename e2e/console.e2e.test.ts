@@ -10,6 +10,7 @@ import jsQRModule from 'jsqr';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { totp } from '../server/src/modules/identity/totp.js';
 import { makePhoto } from '../server/src/test/helpers.js';
 import { messages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/console/src/lib/messages.js';
@@ -276,3 +277,32 @@ function hasPoppler(): boolean {
     return false;
   }
 }
+
+describeBrowser('staff console: my account (Chromium, desktop)', () => {
+  it('turns on two-step sign-in with an authenticator code, which sign-in then asks for', async () => {
+    const ctx = await desktopContext(e);
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, 'collector');
+      await page.goto('/console/account');
+      await page.getByRole('button', { name: w('account.totpStart') }).click();
+      await page.getByRole('img', { name: w('account.totpQr') }).waitFor();
+      const secret = (await page.locator('.ant-typography code').first().textContent())!.trim();
+      expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
+      await page.getByLabel(w('signin.totp')).fill(totp(secret, new Date()));
+      await page.getByRole('button', { name: w('account.totpEnable') }).click();
+      await page.getByText(w('account.totpOn')).first().waitFor();
+
+      // signing in again now needs the code
+      await page.getByRole('button', { name: w('app.signOut') }).click();
+      await page.getByLabel(w('signin.username')).fill('collector');
+      await page.getByLabel(w('signin.password')).fill('jiedao-demo');
+      await page.getByRole('button', { name: w('signin.submit') }).click();
+      await page.getByLabel(w('signin.totp')).fill(totp(secret, new Date()));
+      await page.getByRole('button', { name: w('signin.submit') }).click();
+      await page.getByRole('button', { name: w('app.signOut') }).waitFor();
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -22,6 +22,12 @@ const GridTasks = lazy(() => import('./pages/GridTasks'));
 const Supervision = lazy(() => import('./pages/Supervision'));
 const Dashboard = lazy(() => import('./pages/Dashboard'));
 const Grids = lazy(() => import('./pages/Grids'));
+const Settings = lazy(() => import('./pages/Settings'));
+const Content = lazy(() => import('./pages/Content'));
+const Account = lazy(() => import('./pages/Account'));
+const ForcedPasswordChange = lazy(() =>
+  import('./pages/Account').then((m) => ({ default: m.ChangePassword })),
+);
 
 interface Screen {
   path: string;
@@ -63,6 +69,27 @@ const SCREENS: Screen[] = [
     page: Supervision,
   },
   {
+    path: '/console/account',
+    label: 'nav.account',
+    roles: ['admin', 'dispatcher', 'handler', 'grid_worker', 'leader', 'editor', 'collector'],
+    menu: true,
+    page: Account,
+  },
+  {
+    path: '/console/content',
+    label: 'nav.content',
+    roles: ['editor', 'admin'],
+    menu: true,
+    page: Content,
+  },
+  {
+    path: '/console/settings',
+    label: 'nav.settings',
+    roles: ['admin'],
+    menu: true,
+    page: Settings,
+  },
+  {
     path: '/console/cases/:id',
     label: 'nav.cases',
     roles: ['dispatcher', 'admin', 'leader', 'handler', 'grid_worker'],
@@ -76,9 +103,11 @@ const HOME: Partial<Record<StaffRole, string>> = {
   handler: '/console/dept',
   grid_worker: '/console/grid',
   leader: '/console/supervision',
+  editor: '/console/content',
 };
 
 const LOCALE_KEY = 'jd.console.locale';
+const MUST_CHANGE_KEY = 'jd.console.mustChange';
 
 export function App() {
   const [locale, setLocaleState] = useState<Locale>(() =>
@@ -86,6 +115,8 @@ export function App() {
   );
   const [me, setMe] = useState<StaffProfile | null | undefined>(undefined);
   const [departments, setDepartments] = useState<Department[]>([]);
+  // the sign-in answer says when the password was set by an administrator (production only)
+  const [mustChange, setMustChange] = useState(() => sessionStorage.getItem(MUST_CHANGE_KEY) === '1');
   const location = useLocation();
   setApiLocale(locale);
 
@@ -129,8 +160,10 @@ export function App() {
         ? {
             me,
             departments,
+            refresh: load,
             signOut: async () => {
               await api('POST', '/api/auth/logout').catch(() => {});
+              sessionStorage.removeItem(MUST_CHANGE_KEY);
               setMe(null);
               navigate('/console', { replace: true });
             },
@@ -153,7 +186,30 @@ export function App() {
 
   let body: React.ReactNode;
   if (me === undefined) body = <Spin style={{ margin: 80 }} />;
-  else if (me === null) body = <SignIn onSignedIn={load} />;
+  else if (me === null)
+    body = (
+      <SignIn
+        onSignedIn={async (forced) => {
+          if (forced) sessionStorage.setItem(MUST_CHANGE_KEY, '1');
+          setMustChange(forced);
+          await load();
+        }}
+      />
+    );
+  else if (mustChange)
+    body = (
+      <div className="jd-signin">
+        <Suspense fallback={<Spin />}>
+          <ForcedPasswordChange
+            forced
+            onDone={() => {
+              sessionStorage.removeItem(MUST_CHANGE_KEY);
+              setMustChange(false);
+            }}
+          />
+        </Suspense>
+      </div>
+    );
   else {
     const allowed = screen && screen.roles.includes(me.role);
     const Page = screen?.page;

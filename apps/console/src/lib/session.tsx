@@ -5,6 +5,8 @@ export interface Session {
   me: StaffProfile;
   departments: Department[];
   signOut(): Promise<void>;
+  /** reload my profile (after a change to my account) */
+  refresh(): Promise<void>;
 }
 
 export const SessionContext = createContext<Session | null>(null);

@@ -5,7 +5,11 @@ import type { ApiError } from '@jiedao/web/api';
 import { api } from '@jiedao/web/api';
 import { useI18n } from '../lib/i18n';
 
-export default function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
+export default function SignIn({
+  onSignedIn,
+}: {
+  onSignedIn: (mustChangePassword: boolean) => Promise<void>;
+}) {
   const { t } = useI18n();
   const [needTotp, setNeedTotp] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -15,8 +19,8 @@ export default function SignIn({ onSignedIn }: { onSignedIn: () => Promise<void>
     setBusy(true);
     setError(null);
     try {
-      await api('POST', '/api/auth/login', { body: v });
-      await onSignedIn();
+      const res = await api<{ mustChangePassword?: boolean }>('POST', '/api/auth/login', { body: v });
+      await onSignedIn(res.mustChangePassword === true);
     } catch (e) {
       const err = e as ApiError;
       if (err.code === 'auth.totp_required') setNeedTotp(true);
