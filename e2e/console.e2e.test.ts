@@ -98,7 +98,15 @@ describeBrowser('staff console (Chromium, desktop)', () => {
       await drawer.getByRole('button', { name: w('action.start') }).click();
       await drawer.getByRole('button', { name: w('action.reply') }).click();
       const replyModal = dept.locator('.ant-modal');
-      await replyModal.getByLabel(w('form.text')).fill('已督促施工单位重新加固围挡，人行道已恢复通行。');
+      // start from the category's reply template
+      await replyModal.getByRole('combobox', { name: w('dept.template') }).click();
+      await dept
+        .locator('.ant-select-dropdown')
+        .getByText('已责令施工单位重新加固围挡，人行道已恢复通行。')
+        .click();
+      await expect
+        .poll(() => replyModal.getByLabel(w('form.text')).inputValue())
+        .toBe('已责令施工单位重新加固围挡，人行道已恢复通行。');
       await replyModal.locator('input[type=file]').setInputFiles({
         name: 'fixed.jpg',
         mimeType: 'image/jpeg',

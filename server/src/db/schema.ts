@@ -99,6 +99,7 @@ export interface CategoryTable {
   beyond_authority: number;
   active: number;
   sort: number;
+  reply_templates: string | null;
 }
 export interface DispatchRuleTable {
   id: string;

@@ -57,12 +57,26 @@ export interface DemoCategory {
   calendar?: boolean;
   verify?: boolean;
   samples: string[];
+  /** reply templates for the handlers */
+  replies?: string[];
 }
 
 export const DEMO_CATEGORIES: DemoCategory[] = [
-  { code: 'snap', zh: '随手拍', en: 'Snap report', channel: 'snap', limits: [2, 2, 4, 5, 2], samples: [] },
+  {
+    code: 'snap',
+    zh: '随手拍',
+    en: 'Snap report',
+    channel: 'snap',
+    limits: [2, 2, 4, 5, 2],
+    samples: [],
+    replies: ['您反映的问题已收悉，经现场核查已处理完毕，感谢您对街道工作的支持和监督。'],
+  },
   {
     code: 'snap.safety',
+    replies: [
+      '经现场检查，已责令责任单位立即整改安全隐患，并将持续跟踪复查。',
+      '已联系物业清理消防通道堆放物，通道已恢复畅通。',
+    ],
     parent: 'snap',
     zh: '安全隐患',
     en: 'Safety hazard',
@@ -94,6 +108,10 @@ export const DEMO_CATEGORIES: DemoCategory[] = [
   },
   {
     code: 'snap.urban',
+    replies: [
+      '已安排环卫人员清理，现场已恢复整洁，今后将加强巡查。',
+      '已对占道经营进行劝导整治，并纳入日常巡查重点。',
+    ],
     parent: 'snap',
     zh: '城管环境卫生',
     en: 'Street cleanliness and order',
@@ -131,6 +149,10 @@ export const DEMO_CATEGORIES: DemoCategory[] = [
   },
   {
     code: 'snap.construction',
+    replies: [
+      '已督促施工单位整改，并告知夜间施工须按规定办理许可、控制噪音。',
+      '已责令施工单位重新加固围挡，人行道已恢复通行。',
+    ],
     parent: 'snap',
     zh: '工地施工',
     en: 'Construction sites',

@@ -221,6 +221,7 @@ export async function seedDemo(
         beyond_authority: c.beyond ? 1 : 0,
         active: 1,
         sort: sort++,
+        reply_templates: c.replies?.length ? JSON.stringify(c.replies) : null,
       })
       .execute();
   }

@@ -1,9 +1,9 @@
 // The actions the server says this person may take on this case; those that need words or a
 // choice open a small form first. The server re-checks every rule.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Upload } from 'antd';
 import type { CaseAction } from '@jiedao/contracts';
-import { uploadFile } from '@jiedao/web/api';
+import { api, uploadFile } from '@jiedao/web/api';
 import type { ApiError } from '@jiedao/web/api';
 import { useI18n } from '../lib/i18n';
 import { NEEDS_INPUT, transition } from '../lib/cases';
@@ -101,6 +101,16 @@ function ActionForm({
   const { departments } = useSession();
   const [form] = Form.useForm();
   const [photoIds, setPhotoIds] = useState<string[]>([]);
+  const [templates, setTemplates] = useState<string[]>([]);
+  useEffect(() => {
+    if (action !== 'reply') return;
+    api<{ items: string[] }>(
+      'GET',
+      `/api/categories/${encodeURIComponent(detail.category.id)}/reply-templates`,
+    )
+      .then((r) => setTemplates(r.items))
+      .catch(() => setTemplates([]));
+  }, [action, detail.category.id]);
   const fields = NEEDS_INPUT[action] ?? [];
   const internal = departments.filter((d) => d.kind === 'internal' && d.active);
   const external = departments.filter((d) => d.kind === 'external' && d.active);
@@ -181,6 +191,16 @@ function ActionForm({
         {fields.includes('dueAt') && (
           <Form.Item name="dueAt" label={t('form.dueAt')} rules={required(t('form.reasonRequired'))}>
             <DatePicker showTime />
+          </Form.Item>
+        )}
+        {action === 'reply' && templates.length > 0 && (
+          <Form.Item label={t('dept.template')}>
+            <Select
+              aria-label={t('dept.template')}
+              placeholder={t('dept.templatePick')}
+              options={templates.map((text, i) => ({ value: i, label: text }))}
+              onChange={(i: number) => form.setFieldValue('text', templates[i])}
+            />
           </Form.Item>
         )}
         {fields.includes('text') && (

@@ -28,4 +28,10 @@ export const catalogMigrations = {
       await db.schema.createIndex('category_parent').on('category').column('parent_id').execute();
     },
   },
+  '0012_category_reply_templates': {
+    async up(db: Kysely<unknown>) {
+      // reply templates per category for the handlers (a JSON array of texts)
+      await db.schema.alterTable('category').addColumn('reply_templates', T.json).execute();
+    },
+  },
 };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../kernel/errors.js';
 import { requireStaff } from '../../kernel/http.js';
 import type { CatalogService } from './catalog.service.js';
 import type { AuditService } from '../audit/index.js';
@@ -23,6 +24,7 @@ const categoryBody = z.object({
   beyondAuthority: z.boolean().optional(),
   active: z.boolean().optional(),
   sort: z.number().int().optional(),
+  replyTemplates: z.array(z.string().trim().min(1).max(1000)).max(20).optional(),
 });
 
 export function catalogRoutes(app: FastifyInstance, catalog: CatalogService, audit: AuditService): void {
@@ -37,6 +39,22 @@ export function catalogRoutes(app: FastifyInstance, catalog: CatalogService, aud
       },
     },
     async (req) => ({ items: catalog.tree(req.query.channel) }),
+  );
+  r.get(
+    '/api/categories/:id/reply-templates',
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Reply templates for a case of this category (staff): its own, then its parents’',
+        params: z.object({ id: z.string().max(64) }),
+      },
+    },
+    async (req) => {
+      requireStaff(req);
+      const c = catalog.byCodeOrId(req.params.id);
+      if (!c) throw new AppError('category.not_found');
+      return { items: catalog.replyTemplates(c.id) };
+    },
   );
   r.get(
     '/api/admin/categories',

@@ -29,6 +29,8 @@ export interface Category {
   beyondAuthority: boolean;
   active: boolean;
   sort: number;
+  /** reply texts a handler can start from (the category's own; see replyTemplates() for inherited) */
+  replyTemplates: string[];
 }
 
 export const CATEGORIES_CHANGED = 'catalog.categories_changed';
@@ -55,6 +57,7 @@ function toCategory(r: CategoryRow): Category {
     beyondAuthority: !!r.beyond_authority,
     active: !!r.active,
     sort: r.sort,
+    replyTemplates: r.reply_templates ? (JSON.parse(r.reply_templates) as string[]) : [],
   };
 }
 
@@ -76,6 +79,7 @@ export interface CategoryInput {
   beyondAuthority?: boolean;
   active?: boolean;
   sort?: number;
+  replyTemplates?: string[];
 }
 
 export class CatalogService {
@@ -117,6 +121,15 @@ export class CatalogService {
 
   byCodeOrId(key: string): Category | null {
     return this.byCode.get(key) ?? this.byId.get(key) ?? null;
+  }
+
+  /** Reply templates for a case of this category: its own first, then its parents' (most specific first). */
+  replyTemplates(id: string): string[] {
+    const out: string[] = [];
+    for (let c = this.find(id); c; c = this.find(c.parentId)) {
+      for (const text of c.replyTemplates) if (!out.includes(text)) out.push(text);
+    }
+    return out;
   }
 
   all(): Category[] {
@@ -167,6 +180,7 @@ export class CatalogService {
         beyond_authority: input.beyondAuthority ? 1 : 0,
         active: input.active === false ? 0 : 1,
         sort: input.sort ?? 0,
+        reply_templates: input.replyTemplates?.length ? JSON.stringify(input.replyTemplates) : null,
       })
       .execute();
     await this.changed();
@@ -191,6 +205,8 @@ export class CatalogService {
     if (input.beyondAuthority !== undefined) patch.beyond_authority = input.beyondAuthority ? 1 : 0;
     if (input.active !== undefined) patch.active = input.active ? 1 : 0;
     if (input.sort !== undefined) patch.sort = input.sort;
+    if (input.replyTemplates !== undefined)
+      patch.reply_templates = input.replyTemplates.length ? JSON.stringify(input.replyTemplates) : null;
     if (Object.keys(patch).length)
       await this.ctx.kysely.updateTable('category').set(patch).where('id', '=', id).execute();
     await this.changed();

@@ -45,6 +45,8 @@ interface CategoryForm {
   beyondAuthority: boolean;
   active: boolean;
   sort?: number;
+  /** one template per line */
+  replyTemplates?: string;
 }
 
 export default function Categories() {
@@ -108,6 +110,7 @@ export default function Categories() {
         beyondAuthority: c.beyondAuthority,
         active: c.active,
         sort: c.sort,
+        replyTemplates: (c.replyTemplates ?? []).join('\n'),
       });
     }
   };
@@ -130,6 +133,10 @@ export default function Categories() {
       beyondAuthority: v.beyondAuthority,
       active: v.active,
       ...(v.sort !== undefined && v.sort !== null ? { sort: v.sort } : {}),
+      replyTemplates: (v.replyTemplates ?? '')
+        .split('\n')
+        .map((x) => x.trim())
+        .filter(Boolean),
     };
     try {
       if (editing === 'new')
@@ -354,6 +361,9 @@ export default function Categories() {
               <InputNumber precision={0} />
             </Form.Item>
           </Space>
+          <Form.Item name="replyTemplates" label={t('dept.template')} extra={t('set.templatesHint')}>
+            <Input.TextArea rows={4} maxLength={20_000} />
+          </Form.Item>
         </Form>
       </Modal>
     </Space>

@@ -60,6 +60,7 @@ export interface CategoryRow {
   beyondAuthority: boolean;
   active: boolean;
   sort: number;
+  replyTemplates?: string[];
 }
 
 export interface CategoryNode extends CategoryRow {
