@@ -14,6 +14,7 @@ import { SessionContext } from './lib/session';
 import type { Session } from './lib/session';
 import type { Department, StaffProfile } from './lib/types';
 import SignIn from './pages/SignIn';
+import { ErrorBoundary } from './components/ErrorBoundary';
 
 const Workbench = lazy(() => import('./pages/Workbench'));
 const DeptInbox = lazy(() => import('./pages/DeptInbox'));
@@ -241,15 +242,17 @@ export function App() {
             </Space>
           </Layout.Header>
           <Layout.Content className="jd-content">
-            <Suspense fallback={<Spin />}>
-              {!screen || !Page ? (
-                <Result status="404" title={t('app.notFound')} />
-              ) : !allowed ? (
-                <Result status="403" title={t('app.forbidden')} />
-              ) : (
-                <Page params={params} />
-              )}
-            </Suspense>
+            <ErrorBoundary key={pathname} title={t('app.error')} retry={t('app.retry')}>
+              <Suspense fallback={<Spin />}>
+                {!screen || !Page ? (
+                  <Result status="404" title={t('app.notFound')} />
+                ) : !allowed ? (
+                  <Result status="403" title={t('app.forbidden')} />
+                ) : (
+                  <Page params={params} />
+                )}
+              </Suspense>
+            </ErrorBoundary>
           </Layout.Content>
         </Layout>
       </Layout>

@@ -213,7 +213,7 @@ function ActionForm({
             <Input.TextArea rows={4} maxLength={4000} showCount autoFocus />
           </Form.Item>
         )}
-        {action === 'reply' && (
+        {(action === 'reply' || action === 'rework') && (
           <Form.Item label={t('form.photos')}>
             <Upload
               listType="picture-card"

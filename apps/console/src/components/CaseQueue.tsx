@@ -48,6 +48,23 @@ export function CaseQueue({
   const [loading, setLoading] = useState(false);
   const [q, setQ] = useState('');
   const [channel, setChannel] = useState<Channel | undefined>();
+  const [community, setCommunity] = useState<string | undefined>();
+  const [category, setCategory] = useState<string | undefined>();
+  const [communities, setCommunities] = useState<{ id: string; code: string; name: string }[]>([]);
+  const [categories, setCategories] = useState<
+    { id: string; nameZh: string; nameEn: string; parentId: string | null }[]
+  >([]);
+  useEffect(() => {
+    api<{ items: { id: string; code: string; name: string }[] }>('GET', '/api/communities')
+      .then((r) => setCommunities(r.items))
+      .catch(() => {});
+    api<{ items: { id: string; nameZh: string; nameEn: string; parentId: string | null }[] }>(
+      'GET',
+      '/api/admin/categories',
+    )
+      .then((r) => setCategories(r.items))
+      .catch(() => {});
+  }, []);
   const [overdue, setOverdue] = useState(overdueOnly);
   const [openId, setOpenId] = useState<string | null>(null);
   const [detail, setDetail] = useState<CaseDetail | null>(null);
@@ -67,6 +84,14 @@ export function CaseQueue({
     });
     if (q.trim()) params.set('q', q.trim());
     if (channel) params.set('channel', channel);
+    if (community) params.set('community', community);
+    if (category) {
+      // a category filters with its subcategories
+      const ids = [category];
+      for (let i = 0; i < ids.length; i++)
+        for (const c of categories) if (c.parentId === ids[i]) ids.push(c.id);
+      params.set('category', ids.join(','));
+    }
     if (overdue) params.set('overdue', '1');
     try {
       setData(await api<Page<CaseItem>>('GET', `/api/cases?${params}`));
@@ -75,7 +100,7 @@ export function CaseQueue({
     } finally {
       setLoading(false);
     }
-  }, [states, sort, page, q, channel, overdue, message]);
+  }, [states, sort, page, q, channel, community, category, categories, overdue, message]);
 
   useEffect(() => {
     void reload();
@@ -190,6 +215,35 @@ export function CaseQueue({
               setChannel(v);
             }}
             options={CHANNELS.map((c) => ({ value: c, label: pick(locale, CHANNEL_LABELS[c]) }))}
+          />
+          <Select
+            allowClear
+            placeholder={t('dash.community')}
+            aria-label={t('dash.community')}
+            style={{ width: 140 }}
+            value={community}
+            onChange={(v) => {
+              setPage(1);
+              setCommunity(v);
+            }}
+            options={communities.map((c) => ({ value: c.code, label: c.name }))}
+          />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('col.category')}
+            aria-label={t('col.category')}
+            style={{ width: 160 }}
+            value={category}
+            onChange={(v) => {
+              setPage(1);
+              setCategory(v);
+            }}
+            options={categories.map((c) => ({
+              value: c.id,
+              label: pick(locale, { zh: c.nameZh, en: c.nameEn }),
+            }))}
           />
           <Space>
             <Switch checked={overdue} onChange={setOverdue} aria-label={t('queue.overdueOnly')} />

@@ -1,6 +1,6 @@
 // One case as staff see it: what was reported, where, by whom (masked; "show" is audited), the
 // suggested department and why, possible duplicates, the time limits and the whole timeline.
-import { useState } from 'react';
+import { Suspense, lazy, useState } from 'react';
 import { Alert, Button, Descriptions, Image, Input, Modal, Space, Tag, Timeline, Typography } from 'antd';
 import { CHANNEL_LABELS } from '@jiedao/contracts';
 import { api } from '@jiedao/web/api';
@@ -10,6 +10,8 @@ import { Link } from '@jiedao/web/router';
 import { pick, useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import type { CaseDetail } from '../lib/types';
+
+const CaseMap = lazy(() => import('./CaseMap'));
 
 export function StateTag({ state, label, overdue }: { state: string; label: string; overdue?: boolean }) {
   const color =
@@ -67,6 +69,10 @@ export function CaseView({ detail }: { detail: CaseDetail }) {
           <Descriptions.Item label={t('case.department')}>{detail.department.name}</Descriptions.Item>
         )}
       </Descriptions>
+
+      <Suspense fallback={null}>
+        <CaseMap gridCode={detail.grid?.code ?? null} location={detail.location} label={t('case.location')} />
+      </Suspense>
 
       {detail.photos.length > 0 && (
         <Image.PreviewGroup>

@@ -43,7 +43,9 @@ export function HeatMap({ counts, label }: { counts: Map<string, number>; label:
         },
         onEachFeature: (f, l) => {
           const p = (f as Feature).properties;
-          l.bindTooltip(`${p.name}（${p.code}）：${counts.get(p.code) ?? 0}`);
+          l.bindTooltip(
+            counts.size ? `${p.name}（${p.code}）：${counts.get(p.code) ?? 0}` : `${p.name}（${p.code}）`,
+          );
         },
       }).addTo(map.current);
       map.current.fitBounds(layer.current.getBounds());

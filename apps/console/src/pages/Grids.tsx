@@ -1,11 +1,14 @@
 // The subdistrict's grids: by community, with their grid worker (assigned here by an administrator),
 // each grid's QR code, and printable A4 poster sheets (PDF) for one grid, a community or all of them.
-import { useEffect, useState } from 'react';
-import { App, Button, Image, Input, Select, Space, Table, Typography } from 'antd';
+import { Suspense, lazy, useEffect, useState } from 'react';
+import { App, Button, Image, Input, Segmented, Select, Space, Table, Typography } from 'antd';
 import { api } from '@jiedao/web/api';
 import type { ApiError } from '@jiedao/web/api';
 import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
+
+const HeatMap = lazy(() => import('../components/HeatMap').then((m) => ({ default: m.HeatMap })));
+const EMPTY = new Map<string, number>();
 
 interface GridRow {
   id: string;
@@ -28,6 +31,7 @@ export default function Grids() {
   const [data, setData] = useState<{ items: GridRow[]; total: number } | null>(null);
   const [tick, setTick] = useState(0);
   const admin = me.role === 'admin';
+  const [view, setView] = useState<'list' | 'map'>('list');
 
   useEffect(() => {
     api<{ items: { code: string; name: string }[] }>('GET', '/api/communities')
@@ -99,63 +103,78 @@ export default function Grids() {
           )}
         </Space>
       </Space>
-      <Table<GridRow>
-        rowKey="id"
-        size="middle"
-        dataSource={data?.items ?? []}
-        loading={!data}
-        pagination={{
-          current: page,
-          pageSize: 20,
-          total: data?.total ?? 0,
-          onChange: setPage,
-          showSizeChanger: false,
-        }}
-        columns={[
-          { title: t('grids.code'), dataIndex: 'code', width: 110 },
-          { title: t('col.grid'), dataIndex: 'name' },
-          { title: t('dash.community'), render: (_v, r) => r.community.name },
-          {
-            title: t('grids.area'),
-            align: 'right',
-            render: (_v, r) => `${(r.areaM2 / 10_000).toFixed(1)} ha`,
-          },
-          {
-            title: t('grids.worker'),
-            width: 220,
-            render: (_v, r) =>
-              admin ? (
-                <Select
-                  allowClear
-                  style={{ width: 200 }}
-                  aria-label={`${t('grids.worker')} ${r.code}`}
-                  value={r.workerStaffId ?? undefined}
-                  onChange={(v) => void assign(r.code, v ?? null)}
-                  options={workers.map((w) => ({ value: w.id, label: w.displayName }))}
-                />
-              ) : (
-                (workers.find((w) => w.id === r.workerStaffId)?.displayName ?? (r.workerStaffId ? '✓' : '—'))
-              ),
-          },
-          {
-            title: t('grids.qr'),
-            width: 200,
-            render: (_v, r) =>
-              me.role === 'grid_worker' && r.workerStaffId !== me.id ? null : (
-                <Space>
-                  <Image
-                    width={40}
-                    src={`/api/grids/${encodeURIComponent(r.code)}/qr.png`}
-                    alt={`${t('grids.qr')} ${r.code}`}
-                  />
-                  <Button size="small" href={`/api/grids/posters.pdf?grid=${encodeURIComponent(r.code)}`}>
-                    {t('grids.poster')}
-                  </Button>
-                </Space>
-              ),
-          },
+      <Segmented
+        value={view}
+        onChange={(v) => setView(v as 'list' | 'map')}
+        options={[
+          { value: 'list', label: t('grids.list') },
+          { value: 'map', label: t('grids.map') },
         ]}
       />
+      {view === 'map' ? (
+        <Suspense fallback={null}>
+          <HeatMap counts={EMPTY} label={t('grids.map')} />
+        </Suspense>
+      ) : (
+        <Table<GridRow>
+          rowKey="id"
+          size="middle"
+          dataSource={data?.items ?? []}
+          loading={!data}
+          pagination={{
+            current: page,
+            pageSize: 20,
+            total: data?.total ?? 0,
+            onChange: setPage,
+            showSizeChanger: false,
+          }}
+          columns={[
+            { title: t('grids.code'), dataIndex: 'code', width: 110 },
+            { title: t('col.grid'), dataIndex: 'name' },
+            { title: t('dash.community'), render: (_v, r) => r.community.name },
+            {
+              title: t('grids.area'),
+              align: 'right',
+              render: (_v, r) => `${(r.areaM2 / 10_000).toFixed(1)} ha`,
+            },
+            {
+              title: t('grids.worker'),
+              width: 220,
+              render: (_v, r) =>
+                admin ? (
+                  <Select
+                    allowClear
+                    style={{ width: 200 }}
+                    aria-label={`${t('grids.worker')} ${r.code}`}
+                    value={r.workerStaffId ?? undefined}
+                    onChange={(v) => void assign(r.code, v ?? null)}
+                    options={workers.map((w) => ({ value: w.id, label: w.displayName }))}
+                  />
+                ) : (
+                  (workers.find((w) => w.id === r.workerStaffId)?.displayName ??
+                  (r.workerStaffId ? '✓' : '—'))
+                ),
+            },
+            {
+              title: t('grids.qr'),
+              width: 200,
+              render: (_v, r) =>
+                me.role === 'grid_worker' && r.workerStaffId !== me.id ? null : (
+                  <Space>
+                    <Image
+                      width={40}
+                      src={`/api/grids/${encodeURIComponent(r.code)}/qr.png`}
+                      alt={`${t('grids.qr')} ${r.code}`}
+                    />
+                    <Button size="small" href={`/api/grids/posters.pdf?grid=${encodeURIComponent(r.code)}`}>
+                      {t('grids.poster')}
+                    </Button>
+                  </Space>
+                ),
+            },
+          ]}
+        />
+      )}
     </Space>
   );
 }
