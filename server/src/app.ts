@@ -185,9 +185,15 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
     },
   });
   // one transaction per claimed batch, not per event: intake throughput pays for every transaction
-  ctx.outbox.onBatch(LIVE_CASE_TOPICS, 'live.case_events', async (events, trx) => {
-    for (const e of events) await live.onCaseEvent(e, trx);
-  });
+  // (idempotent: the console tolerates a repeated event — it reloads its lists)
+  ctx.outbox.onBatch(
+    LIVE_CASE_TOPICS,
+    'live.case_events',
+    async (events, trx) => {
+      for (const e of events) await live.onCaseEvent(e, trx);
+    },
+    { idempotent: true },
+  );
   const content = new ContentService(
     ctx,
     new ContentRepo(ctx.kysely),
@@ -200,7 +206,10 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
     catalog,
     cases: cases.repo,
   });
-  ctx.outbox.onBatch(STATS_CASE_TOPICS, 'stats.rollups', (events, trx) => stats.onCaseEvents(events, trx));
+  // (idempotent: a case's contribution is re-derived from its row, so a repeat changes nothing)
+  ctx.outbox.onBatch(STATS_CASE_TOPICS, 'stats.rollups', (events, trx) => stats.onCaseEvents(events, trx), {
+    idempotent: true,
+  });
   await stats.checkBuilt();
   return { audit, org, identity, catalog, dispatch, media, inbox, cases, content, live, stats };
 }

@@ -168,6 +168,39 @@ describe('outbox', () => {
     expect(await db.kysely.selectFrom('setting').selectAll().execute()).toHaveLength(2);
   });
 
+  it('an idempotent batch handler keeps no delivery records and runs again on a retry', async () => {
+    const { db, clock } = await setup();
+    const box = new Outbox(db.kysely, db.dialect, clock, log);
+    let runs = 0;
+    let failOnce = true;
+    box.onBatch(
+      'job',
+      'projection',
+      async (events) => {
+        runs += events.length;
+      },
+      { idempotent: true },
+    );
+    box.on('job', 'flaky', async () => {
+      if (failOnce) {
+        failOnce = false;
+        throw new Error('down for a moment');
+      }
+    });
+    await box.emit(db.kysely, 'job', { n: 1 });
+    await box.drain();
+    expect(runs).toBe(1);
+    expect(
+      await db.kysely.selectFrom('outbox_delivery').selectAll().where('handler', '=', 'projection').execute(),
+    ).toEqual([]);
+    clock.advance(5_000);
+    expect(await box.drain()).toBe(1);
+    // the retry for the failed handler runs the idempotent one again; the other handler once more
+    expect(runs).toBe(2);
+    const row = await db.kysely.selectFrom('outbox').select('processed_at').executeTakeFirstOrThrow();
+    expect(row.processed_at).not.toBeNull();
+  });
+
   it('an event nobody listens to is recorded as done at once', async () => {
     const { db, clock } = await setup();
     const box = new Outbox(db.kysely, db.dialect, clock, log);

@@ -29,9 +29,18 @@ export type OutboxHandler = (event: OutboxEvent, trx: Transaction<Database>) => 
 /** Receives the events of one claimed batch (in id order) that it has not handled yet. */
 export type OutboxBatchHandler = (events: OutboxEvent[], trx: Transaction<Database>) => Promise<void>;
 
-type Registered = { name: string; patterns: readonly string[] } & (
+type Registered = { name: string; patterns: readonly string[]; idempotent?: boolean } & (
   { handler: OutboxHandler; batch?: undefined } | { batch: OutboxBatchHandler; handler?: undefined }
 );
+
+export interface BatchOptions {
+  /**
+   * The handler's effect is the same however often it sees an event (it re-derives its state, or
+   * its consumers tolerate repeats): no delivery records are kept for it, which saves two writes per
+   * event; a retry after another handler failed simply runs it again.
+   */
+  idempotent?: boolean;
+}
 
 export interface OutboxOptions {
   pollMs?: number;
@@ -96,8 +105,18 @@ export class Outbox {
 
   /** Subscribe a batch handler to topics or prefixes: it receives the due events of a claimed batch
    * together, in one transaction that also records their delivery (all or none of them). */
-  onBatch(patterns: string | readonly string[], name: string, batch: OutboxBatchHandler): void {
-    this.register({ name, patterns: typeof patterns === 'string' ? [patterns] : [...patterns], batch });
+  onBatch(
+    patterns: string | readonly string[],
+    name: string,
+    batch: OutboxBatchHandler,
+    opts: BatchOptions = {},
+  ): void {
+    this.register({
+      name,
+      patterns: typeof patterns === 'string' ? [patterns] : [...patterns],
+      batch,
+      idempotent: opts.idempotent === true,
+    });
   }
 
   private register(h: Registered): void {
@@ -274,7 +293,7 @@ export class Outbox {
       const mine = busy.filter((e) => listens(h, e.topic));
       if (mine.length === 0) continue;
       try {
-        await this.runBatch(h.name, h.batch, mine);
+        await this.runBatch(h.name, h.batch, mine, h.idempotent === true);
       } catch (err) {
         for (const e of mine) if (!failures.has(e.id)) failures.set(e.id, err);
         this.log.warn({ err, events: mine.length, handler: h.name }, 'outbox batch handler failed');
@@ -299,7 +318,16 @@ export class Outbox {
     return events.length;
   }
 
-  private async runBatch(name: string, batch: OutboxBatchHandler, events: OutboxEvent[]): Promise<void> {
+  private async runBatch(
+    name: string,
+    batch: OutboxBatchHandler,
+    events: OutboxEvent[],
+    idempotent: boolean,
+  ): Promise<void> {
+    if (idempotent) {
+      await this.db.transaction().execute((trx) => batch(events, trx));
+      return;
+    }
     await this.db.transaction().execute(async (trx) => {
       const delivered = await trx
         .selectFrom('outbox_delivery')
