@@ -494,10 +494,12 @@ async function replayCases(ctx: AppContext, services: Services, d: ReplayDeps): 
               break;
           } else if (!(await step(0.5 + random() * 2, h, 'sign'))) break;
         } else if (row.state === 'signed') {
-          const h = handlerOf(row.department_id)!;
+          const h = handlerOf(row.department_id);
+          if (!h) break;
           if (!(await step(0.5 + random() * 3, h, 'start'))) break;
         } else if (row.state === 'in_progress') {
-          const h = handlerOf(row.department_id)!;
+          const h = handlerOf(row.department_id);
+          if (!h) break;
           if (random() < 0.05 && !row.extension_state) {
             const due = new Date(t + 30 * 86_400_000).toISOString();
             if (

@@ -653,6 +653,15 @@ describe('availableActions', () => {
     expect(availableActions(c, ACTORS.reporter)).toEqual([]);
   });
 
+  it('sends rework of an escalated case back to the external body, not to a department it never had', () => {
+    const c = snap({ state: 'replied', departmentId: null });
+    expect(decide(c, 'rework', ACTORS.gridWorker, { reason: '路面仍未修复' }, OPTS)).toEqual({
+      ok: true,
+      to: 'escalated',
+      visibility: 'public',
+    });
+  });
+
   it('offers only rework to the dispatcher on a replied case that the grid worker must verify', () => {
     const c = snap({ state: 'replied', needsVerification: true });
     expect(availableActions(c, ACTORS.dispatcher)).toEqual(['rework']);

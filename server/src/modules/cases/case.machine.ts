@@ -166,7 +166,8 @@ export const RULES: Record<CaseAction, Rule> = {
   },
   rework: {
     from: ['replied'],
-    to: () => 'in_progress',
+    // back to whoever did the work: the department, or the external body a case was escalated to
+    to: (c) => (c.departmentId ? 'in_progress' : 'escalated'),
     who: (a, c) => isGridWorker(a, c) || isStaff(a, 'dispatcher'),
     visibility: 'public',
     check: (_c, i) => (blank(i.reason) ? missing('reason') : null),
