@@ -8,7 +8,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Select,
   Space,
   Switch,
@@ -21,6 +20,7 @@ import { CHANNEL_LABELS } from '@jiedao/contracts';
 import type { Channel } from '@jiedao/contracts';
 import { api } from '@jiedao/web/api';
 import { pick, useI18n } from '../../lib/i18n';
+import { EditorModal, activeColumn } from './parts';
 import type { CategoryNode, CategoryRow } from './shared';
 import { categoryOptions, categoryTree, showError, useCategories, useDepartments } from './shared';
 
@@ -227,18 +227,11 @@ export default function Categories() {
                 deptName(r.defaultDepartmentId)
               ),
           },
-          {
-            title: t('set.active'),
-            width: 80,
-            render: (_v, r) => (
-              <Switch
-                size="small"
-                checked={r.active}
-                aria-label={`${t('set.active')} ${r.code}`}
-                onChange={(v) => void setActive(r, v)}
-              />
-            ),
-          },
+          activeColumn<CategoryNode>(
+            t,
+            (r) => r.code,
+            (r, v) => void setActive(r, v),
+          ),
           {
             title: t('set.actions'),
             width: 170,
@@ -255,16 +248,14 @@ export default function Categories() {
           },
         ]}
       />
-      <Modal
+      <EditorModal
+        t={t}
         open={editing !== null}
         width={640}
         title={editing === 'new' ? t('set.newCategory') : t('set.editCategory')}
+        busy={busy}
         onCancel={() => setEditing(null)}
-        onOk={() => form.submit()}
-        okText={t('set.save')}
-        cancelText={t('set.cancel')}
-        confirmLoading={busy}
-        forceRender
+        onSave={() => form.submit()}
       >
         <Form form={form} name="category" layout="vertical" onFinish={save} requiredMark={false}>
           {editing === 'new' && (
@@ -365,7 +356,7 @@ export default function Categories() {
             <Input.TextArea rows={4} maxLength={20_000} />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditorModal>
     </Space>
   );
 }

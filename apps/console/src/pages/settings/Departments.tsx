@@ -1,9 +1,10 @@
 // Internal departments (承办部门) and external bodies (上级或外部单位, for matters beyond the
 // subdistrict's authority): names, phone, the supervisor who gets overdue escalations, active.
 import { useEffect, useState } from 'react';
-import { App, Button, Form, Input, Modal, Segmented, Select, Space, Switch, Table, Tag } from 'antd';
+import { App, Button, Form, Input, Segmented, Select, Space, Switch, Table, Tag } from 'antd';
 import { api } from '@jiedao/web/api';
 import { useI18n } from '../../lib/i18n';
+import { EditorModal, activeColumn } from './parts';
 import type { DepartmentRow } from './shared';
 import { showError, useDepartments } from './shared';
 
@@ -119,18 +120,11 @@ export default function Departments() {
           { title: t('set.code'), dataIndex: 'code', width: 200 },
           { title: t('set.phone'), width: 160, render: (_v, r) => r.phone ?? '—' },
           { title: t('set.supervisor'), width: 160, render: (_v, r) => leaderName(r.supervisorStaffId) },
-          {
-            title: t('set.active'),
-            width: 80,
-            render: (_v, r) => (
-              <Switch
-                size="small"
-                checked={r.active}
-                aria-label={`${t('set.active')} ${r.code}`}
-                onChange={(v) => void setActive(r, v)}
-              />
-            ),
-          },
+          activeColumn<DepartmentRow>(
+            t,
+            (r) => r.code,
+            (r, v) => void setActive(r, v),
+          ),
           {
             title: t('set.actions'),
             width: 90,
@@ -142,7 +136,8 @@ export default function Departments() {
           },
         ]}
       />
-      <Modal
+      <EditorModal
+        t={t}
         open={editing !== null}
         title={
           editing === 'new'
@@ -153,12 +148,9 @@ export default function Departments() {
               ? editing.name
               : ''
         }
+        busy={busy}
         onCancel={() => setEditing(null)}
-        onOk={() => form.submit()}
-        okText={t('set.save')}
-        cancelText={t('set.cancel')}
-        confirmLoading={busy}
-        forceRender
+        onSave={() => form.submit()}
       >
         <Form form={form} name="department" layout="vertical" onFinish={save} requiredMark={false}>
           {editing === 'new' && (
@@ -212,7 +204,7 @@ export default function Departments() {
             </Form.Item>
           )}
         </Form>
-      </Modal>
+      </EditorModal>
     </Space>
   );
 }

@@ -10,7 +10,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Popconfirm,
   Select,
   Space,
@@ -22,6 +21,7 @@ import {
 } from 'antd';
 import { api } from '@jiedao/web/api';
 import { pick, useI18n } from '../../lib/i18n';
+import { EditorModal, activeColumn } from './parts';
 import {
   categoryOptions,
   categoryTree,
@@ -250,18 +250,11 @@ export default function Rules() {
             render: (_v, r) => <Tag color={r.mode === 'auto' ? 'red' : 'blue'}>{modeLabel(r.mode)}</Tag>,
           },
           { title: t('set.priority'), dataIndex: 'priority', width: 80, align: 'right' },
-          {
-            title: t('set.active'),
-            width: 80,
-            render: (_v, r) => (
-              <Switch
-                size="small"
-                checked={r.active}
-                aria-label={`${t('set.active')} ${r.name}`}
-                onChange={(v) => void patch(r, { active: v })}
-              />
-            ),
-          },
+          activeColumn<Rule>(
+            t,
+            (r) => r.name,
+            (r, v) => void patch(r, { active: v }),
+          ),
           {
             title: t('set.actions'),
             width: 160,
@@ -389,15 +382,13 @@ export default function Rules() {
         )}
       </Card>
 
-      <Modal
+      <EditorModal
+        t={t}
         open={editing !== null}
         title={editing === 'new' ? t('set.newRule') : t('set.editRule')}
+        busy={busy}
         onCancel={() => setEditing(null)}
-        onOk={() => form.submit()}
-        okText={t('set.save')}
-        cancelText={t('set.cancel')}
-        confirmLoading={busy}
-        forceRender
+        onSave={() => form.submit()}
       >
         <Form form={form} name="rule" layout="vertical" onFinish={save} requiredMark={false}>
           <Form.Item
@@ -459,7 +450,7 @@ export default function Rules() {
             </Form.Item>
           </Space>
         </Form>
-      </Modal>
+      </EditorModal>
     </Space>
   );
 }

@@ -1,12 +1,13 @@
 // Staff accounts: who may sign in to the console, in which role and department. A new account gets
 // an initial password that its owner must change at first sign-in (the server enforces it).
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Form, Input, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { StaffRole } from '@jiedao/contracts';
 import { STAFF_ROLES, STAFF_ROLE_LABELS } from '@jiedao/contracts';
 import { api } from '@jiedao/web/api';
 import { formatDateTime } from '@jiedao/web/time';
 import { pick, useI18n } from '../../lib/i18n';
+import { EditorModal, activeColumn } from './parts';
 import { useSession } from '../../lib/session';
 import type { Page } from '../../lib/types';
 import { showError, useDepartments } from './shared';
@@ -191,19 +192,12 @@ export default function Staff() {
             width: 160,
             render: (_v, r) => (r.lastLoginAt ? formatDateTime(r.lastLoginAt, locale) : '—'),
           },
-          {
-            title: t('set.active'),
-            width: 80,
-            render: (_v, r) => (
-              <Switch
-                size="small"
-                checked={r.active ?? true}
-                disabled={r.id === me.id}
-                aria-label={`${t('set.active')} ${r.username}`}
-                onChange={(v) => void setActive(r, v)}
-              />
-            ),
-          },
+          activeColumn<StaffRow>(
+            t,
+            (r) => r.username,
+            (r, v) => void setActive(r, v),
+            (r) => r.id === me.id,
+          ),
           {
             title: t('set.actions'),
             width: 90,
@@ -215,15 +209,13 @@ export default function Staff() {
           },
         ]}
       />
-      <Modal
+      <EditorModal
+        t={t}
         open={editing !== null}
         title={editing === 'new' ? t('set.newStaff') : t('set.editStaff')}
+        busy={busy}
         onCancel={() => setEditing(null)}
-        onOk={() => form.submit()}
-        okText={t('set.save')}
-        cancelText={t('set.cancel')}
-        confirmLoading={busy}
-        forceRender
+        onSave={() => form.submit()}
       >
         <Form form={form} name="staff" layout="vertical" onFinish={save} requiredMark={false}>
           {editing === 'new' ? (
@@ -285,7 +277,7 @@ export default function Staff() {
           )}
           {editing === 'new' && <Alert type="info" showIcon title={t('set.newStaffHint')} />}
         </Form>
-      </Modal>
+      </EditorModal>
     </Space>
   );
 }
