@@ -176,21 +176,15 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
   });
   ctx.outbox.on('case.clock_warn', 'cases.clock_warn', (e, trx) => cases.onClockTimer(e, trx));
   ctx.outbox.on('case.clock_due', 'cases.clock_due', (e, trx) => cases.onClockTimer(e, trx));
-  // live updates know cases through their events, plus where a case sits (read in the handler's transaction)
-  const live = new LiveService(ctx, {
-    org,
-    caseFacts: async (caseId, trx) => {
-      const row = await cases.repo.byId(caseId, trx);
-      return row ? { gridId: row.grid_id, communityId: row.community_id, categoryId: row.category_id } : null;
-    },
-  });
+  // live updates know cases only through their events (which say where the case sits)
+  const live = new LiveService(ctx, { org });
   // one transaction per claimed batch, not per event: intake throughput pays for every transaction
   // (idempotent: the console tolerates a repeated event — it reloads its lists)
   ctx.outbox.onBatch(
     LIVE_CASE_TOPICS,
     'live.case_events',
-    async (events, trx) => {
-      for (const e of events) await live.onCaseEvent(e, trx);
+    async (events) => {
+      for (const e of events) await live.onCaseEvent(e);
     },
     { idempotent: true },
   );

@@ -300,6 +300,7 @@ export class CasesService {
             channel: input.channel,
             categoryId: category.id,
             gridId: grid?.id ?? null,
+            communityId: grid?.communityId ?? null,
             outsideArea,
             duplicates: nearby.map((n) => n.id),
           },
@@ -679,6 +680,10 @@ export class CasesService {
         to,
         actor: actorRef(actor),
         departmentId: next.department_id,
+        // where the case sits, so consumers (live updates) need not read it back
+        gridId: next.grid_id,
+        communityId: next.community_id,
+        categoryId: next.category_id,
       },
     });
     if (decision.visibility === 'public' && action !== 'rate') {

@@ -7,5 +7,5 @@ export {
   sseFrame,
   toLiveMessage,
 } from './live.service.js';
-export type { CaseFacts, LiveCaseMessage, LiveDeps, LiveOptions } from './live.service.js';
+export type { LiveCaseMessage, LiveDeps, LiveOptions } from './live.service.js';
 export { liveRoutes } from './live.routes.js';

@@ -1,21 +1,18 @@
 // The live service without HTTP: messages built from outbox events, scope, heartbeats, the
 // maximum stream age, slow clients, and frames as EventSource reads them.
-import type { Transaction } from 'kysely';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../db/schema.js';
 import type { StaffActor } from '../../kernel/actor.js';
 import { MemoryBus } from '../../kernel/bus.js';
 import { ManualClock } from '../../kernel/clock.js';
 import type { AppContext } from '../../kernel/context.js';
 import type { OutboxEvent } from '../../kernel/outbox.js';
 import { LIVE_CASE_TOPICS, LIVE_CHANNEL, LiveService, sseFrame, toLiveMessage } from './live.service.js';
-import type { CaseFacts, LiveCaseMessage, LiveOptions, LiveSink } from './live.service.js';
+import type { LiveCaseMessage, LiveOptions, LiveSink } from './live.service.js';
 
 const now = new Date('2026-12-01T02:00:00Z');
-const trx = {} as Transaction<Database>;
 
-function setup(opts: Partial<LiveOptions> = {}, facts: CaseFacts | null = null) {
+function setup(opts: Partial<LiveOptions> = {}) {
   const bus = new MemoryBus();
   const clock = new ManualClock(now);
   const ctx = { bus, clock, log: pino({ level: 'silent' }) } as unknown as AppContext;
@@ -27,7 +24,6 @@ function setup(opts: Partial<LiveOptions> = {}, facts: CaseFacts | null = null) 
         grid: (id) =>
           id && id in grids ? ({ id, communityId: `c-${id}`, workerStaffId: grids[id] } as never) : null,
       },
-      caseFacts: async () => facts,
     },
     opts,
   );
@@ -103,7 +99,6 @@ describe('live messages from outbox events', () => {
         duplicates: ['k0'],
         phone: '13800138000',
       }),
-      trx,
     );
     expect(published).toEqual([
       {
@@ -123,8 +118,8 @@ describe('live messages from outbox events', () => {
     ]);
   });
 
-  it('a transition: states and department from the event, placement from the case', async () => {
-    const { live, published } = setup({}, { gridId: 'g2', communityId: 'c-x', categoryId: 'cat-2' });
+  it('a transition: states, department and placement from the event', async () => {
+    const { live, published } = setup();
     await live.onCaseEvent(
       event('case.dispatch', {
         caseId: 'k1',
@@ -133,8 +128,10 @@ describe('live messages from outbox events', () => {
         to: 'dispatched',
         actor: { kind: 'staff', id: 's1' },
         departmentId: 'd-urban',
+        gridId: 'g2',
+        communityId: 'c-x',
+        categoryId: 'cat-2',
       }),
-      trx,
     );
     expect(published[0]).toMatchObject({
       action: 'dispatch',
@@ -150,10 +147,7 @@ describe('live messages from outbox events', () => {
 
   it('does not send a backlog live', async () => {
     const { live, published } = setup();
-    await live.onCaseEvent(
-      event('case.accept', { caseId: 'k1' }, new Date(now.getTime() - 11 * 60_000)),
-      trx,
-    );
+    await live.onCaseEvent(event('case.accept', { caseId: 'k1' }, new Date(now.getTime() - 11 * 60_000)));
     expect(published).toEqual([]);
   });
 

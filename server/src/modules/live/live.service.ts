@@ -3,10 +3,8 @@
 // instance forwards the messages a connected staff member may see to their Server-Sent Events
 // streams. The outbox runs each handler on one instance and only after commit; the bus carries the
 // message to the instances that hold the streams. Cases are known here only through their events.
-import type { Transaction } from 'kysely';
 import { CASE_ACTIONS, CASE_STATES } from '@jiedao/contracts';
 import type { CaseAction, CaseState, StaffRole } from '@jiedao/contracts';
-import type { Database } from '../../db/schema.js';
 import type { StaffActor } from '../../kernel/actor.js';
 import { BusMessageTooLarge } from '../../kernel/bus.js';
 import type { AppContext } from '../../kernel/context.js';
@@ -48,16 +46,8 @@ export interface LiveCaseMessage {
 }
 
 /** Where a case sits, read in the handler's transaction (event payloads of transitions do not carry it). */
-export interface CaseFacts {
-  gridId: string | null;
-  communityId: string | null;
-  categoryId: string | null;
-}
-
 export interface LiveDeps {
   org: Pick<OrgService, 'grid'>;
-  /** Supplied by the composition root: this module does not import cases. */
-  caseFacts(caseId: string, trx: Transaction<Database>): Promise<CaseFacts | null>;
 }
 
 export interface LiveOptions {
@@ -161,15 +151,15 @@ export class LiveService {
 
   // ── the outbox side (one instance per event) ─────────────────────────────
   /** Outbox handler for LIVE_CASE_TOPICS: publish the change on the bus. */
-  async onCaseEvent(event: OutboxEvent, trx: Transaction<Database>): Promise<void> {
+  async onCaseEvent(event: OutboxEvent): Promise<void> {
     const age = this.ctx.clock.now().getTime() - Date.parse(event.createdAt);
     if (age > this.opts.staleAfterMs) return; // a backlog: the console reloads its lists anyway
     const p = event.payload;
     const caseId = str(p.caseId);
     if (!caseId) return;
     const submitted = event.topic === 'case.submitted';
-    const facts = await this.deps.caseFacts(caseId, trx);
-    const gridId = facts?.gridId ?? str(p.gridId);
+    // case events carry where the case sits (grid, community, category)
+    const gridId = str(p.gridId);
     const message: LiveCaseMessage = {
       id: event.id,
       topic: event.topic,
@@ -181,8 +171,8 @@ export class LiveService {
       // the department at the time of the change (a case returned by a department has none)
       departmentId: str(p.departmentId),
       gridId,
-      communityId: facts?.communityId ?? this.deps.org.grid(gridId)?.communityId ?? null,
-      categoryId: facts?.categoryId ?? str(p.categoryId),
+      communityId: str(p.communityId) ?? this.deps.org.grid(gridId)?.communityId ?? null,
+      categoryId: str(p.categoryId),
       at: event.createdAt,
     };
     try {
