@@ -1,11 +1,12 @@
 // The console's configuration screens end to end in Debian's Chromium at 1440×900: an administrator
 // creates a dispatch rule and the rule tester names it; adds a working-day override for a year the
-// holiday data lacks; creates a department handler's account, and that account signs in.
+// holiday data lacks; creates a department handler's account, and that account signs in; renames and
+// recolours the resident app, which residents then see.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { messages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/console/src/lib/messages.js';
-import { describeBrowser, desktopContext, screenshotPath, startE2E } from './harness.js';
+import { describeBrowser, desktopContext, phoneContext, screenshotPath, startE2E } from './harness.js';
 import type { E2E } from './harness.js';
 
 let e: E2E;
@@ -30,6 +31,12 @@ async function signIn(page: Page, username: string, password = 'jiedao-demo') {
   ]);
   expect(res.status(), await res.text()).toBe(200);
   return (await res.json()) as { mustChangePassword?: boolean };
+}
+
+/** A computed style of the element (the test's TypeScript has no DOM types). */
+function css(el: Locator, prop: string): Promise<string> {
+  type Win = { getComputedStyle(e: unknown): Record<string, string> };
+  return el.evaluate((node, p) => (globalThis as unknown as Win).getComputedStyle(node)[p]!, prop);
 }
 
 /** Opens an antd Select / TreeSelect and picks the option with this text (typing to search first). */
@@ -148,6 +155,69 @@ describeBrowser('console settings (Chromium, desktop)', () => {
     } finally {
       await ctx.close();
       await handlerCtx.close();
+    }
+  });
+
+  it('branding: new names, section title and colour reach the resident app; a pale colour is refused', async () => {
+    const ctx = await desktopContext(e);
+    const phone = await phoneContext(e, 'zh-CN');
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, 'admin');
+      await page.getByRole('button', { name: w('app.signOut') }).waitFor();
+      await page.goto('/console/settings?tab=branding');
+      const appZh = page.getByLabel(w('brand.appZh'));
+      await appZh.waitFor();
+      await appZh.fill('福永家园');
+      await page.getByLabel(w('brand.titleZh')).first().fill('了解福永');
+      const preview = page.getByTestId('brand-preview');
+      await preview.getByText('福永家园').waitFor();
+      await preview.getByText('了解福永').waitFor();
+
+      const setColour = async (hex: string) => {
+        await page.locator('.ant-color-picker-trigger').click();
+        const input = page
+          .locator('input.ant-color-picker-hex-input, .ant-color-picker-hex-input input')
+          .filter({ visible: true });
+        await input.fill(hex);
+        await input.press('Enter');
+        await page.keyboard.press('Escape');
+      };
+      // too pale for white text: the form says so and the server refuses it
+      await setColour('ffd666');
+      await page.getByText(fill('brand.tooLight', { ratio: '1.4' })).waitFor();
+      await page.getByRole('button', { name: w('set.save') }).click();
+      await page
+        .locator('.ant-message')
+        .getByText(/对比度/)
+        .waitFor();
+      expect(
+        ((await e.t.call('GET', '/api/app/config')).json() as { appName: { zh: string } }).appName.zh,
+      ).toBe('阳光福永');
+
+      await setColour('1d4ed8');
+      await page.getByRole('button', { name: w('set.save') }).click();
+      await page.locator('.ant-message').getByText(w('brand.saved')).waitFor();
+      await page.getByText(w('brand.custom')).waitFor();
+      // the console itself takes the new colour at once, and keeps it after a reload
+      const saveColour = () => css(page.getByRole('button', { name: w('set.save') }), 'backgroundColor');
+      await page.mouse.move(0, 0); // (not the hover shade)
+      await expect.poll(saveColour).toBe('rgb(29, 78, 216)');
+      await page.reload();
+      await page.getByLabel(w('brand.appZh')).waitFor();
+      expect(await saveColour()).toBe('rgb(29, 78, 216)');
+
+      // a resident opening the app sees the new name, section title and colour
+      const home = await phone.newPage();
+      await home.goto('/');
+      await home.getByRole('heading', { name: '福永家园' }).waitFor();
+      await home.getByText('了解福永').waitFor();
+      expect(await css(home.locator('.brand-bar'), 'backgroundImage')).toContain('rgb(29, 78, 216)');
+      expect(await home.title()).toContain('福永家园');
+    } finally {
+      await ctx.close();
+      await phone.close();
+      await e.t.call('DELETE', '/api/settings/branding', { token: await e.t.staff('admin') });
     }
   });
 });

@@ -10,7 +10,7 @@ import { describe } from 'vitest';
 import { CHROMIUM, PHONE_VIEWPORT, launchBrowser } from './browser.js';
 import { lastLoggedCode } from '../server/src/adapters/sms/index.js';
 import { createTestApp } from '../server/src/test/helpers.js';
-import type { TestApp } from '../server/src/test/helpers.js';
+import type { TestApp, TestAppOptions } from '../server/src/test/helpers.js';
 import { messages } from '../apps/resident/src/lib/messages.js';
 import type { MessageKey } from '../apps/resident/src/lib/messages.js';
 
@@ -38,9 +38,9 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(opts: Omit<TestAppOptions, 'startWorker'> = {}): Promise<E2E> {
   // the outbox worker runs as in a server, polling often, so live updates arrive promptly
-  const t = await createTestApp({ startWorker: true, env: { OUTBOX_POLL_MS: '100' } });
+  const t = await createTestApp({ ...opts, startWorker: true, env: { OUTBOX_POLL_MS: '100', ...opts.env } });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const addr = t.app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('no address');

@@ -45,7 +45,7 @@ import { InboxService, inboxRoutes } from './modules/inbox/index.js';
 import { LIVE_CASE_TOPICS, LiveService, liveRoutes } from './modules/live/index.js';
 import { MediaService, mediaRoutes } from './modules/media/index.js';
 import { OrgRepo, OrgService, orgRoutes } from './modules/org/index.js';
-import { platformRoutes } from './modules/platform/index.js';
+import { BrandingService, platformRoutes } from './modules/platform/index.js';
 import {
   CASE_TOPICS as STATS_CASE_TOPICS,
   StatsRepo,
@@ -67,6 +67,7 @@ export interface Services {
   content: ContentService;
   live: LiveService;
   stats: StatsService;
+  branding: BrandingService;
 }
 
 export interface BuiltApp {
@@ -205,7 +206,9 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
     idempotent: true,
   });
   await stats.checkBuilt();
-  return { audit, org, identity, catalog, dispatch, media, inbox, cases, content, live, stats };
+  const branding = new BrandingService(ctx, audit);
+  await branding.reload();
+  return { audit, org, identity, catalog, dispatch, media, inbox, cases, content, live, stats, branding };
 }
 
 export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
@@ -250,11 +253,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const web = prepareWeb(config, services.org, opts.web);
+  const web = prepareWeb(config, services.org, services.branding, opts.web);
   installHttpBasics(app, { notFoundFallback: web.notFoundFallback });
   installSessionHook(app, services.identity);
 
-  platformRoutes(app, ctx, services.audit);
+  platformRoutes(app, ctx, services.audit, services.branding);
   identityRoutes(app, services.identity);
   orgRoutes(app, services.org, services.audit);
   catalogRoutes(app, services.catalog, services.audit);

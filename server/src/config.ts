@@ -15,7 +15,7 @@ const officeIntervalSchema = z.object({
   end: z.string().regex(/^\d{2}:\d{2}$/),
 });
 
-const homeEntrySchema = z.object({
+export const homeEntrySchema = z.object({
   kind: z.enum(['section', 'route', 'link']),
   /** a content section code, an app path such as /report, or an https URL */
   target: z.string().min(1).max(300),
@@ -24,7 +24,7 @@ const homeEntrySchema = z.object({
   /** one or two characters shown in the entry's coloured square */
   icon: z.string().min(1).max(2),
 });
-const homeGroupSchema = z.object({
+export const homeGroupSchema = z.object({
   key: z.string().regex(/^[a-z][a-z0-9-]*$/),
   titleZh: z.string().min(1).max(20),
   titleEn: z.string().min(1).max(40),

@@ -3,6 +3,7 @@
 // (`/api/app/config`), and `/g/<token>`, the URL printed in every grid's QR code, which opens the
 // resident app with that grid preset. Paths the server does not know fall back to the right app's
 // index.html for browsers (the app shows its own "page not found").
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppConfig } from './config.js';
+import type { BrandingService } from './modules/platform/index.js';
 import type { GridInfo, OrgService } from './modules/org/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -81,7 +83,13 @@ export interface Web {
   register(app: FastifyInstance): Promise<void>;
 }
 
-export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions = {}): Web {
+export function prepareWeb(
+  config: AppConfig,
+  org: OrgService,
+  branding: BrandingService,
+  opts: WebOptions = {},
+): Web {
+  const appName = () => branding.current().appName.zh;
   const resident = new AppShell(opts.residentDir ?? RESIDENT_APP_DIR, { zh: '居民端', en: 'resident app' });
   const staffConsole = new AppShell(opts.consoleDir ?? CONSOLE_APP_DIR, {
     zh: '工作台',
@@ -90,7 +98,7 @@ export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions 
   const built = resident.built;
   const sendPage = (reply: FastifyReply, status: number, title: string) =>
     resident.send(reply, status, title);
-  const gridTitle = (g: GridInfo) => `${g.communityNameZh} · ${g.nameZh}（${g.code}）· ${config.app.nameZh}`;
+  const gridTitle = (g: GridInfo) => `${g.communityNameZh} · ${g.nameZh}（${g.code}）· ${appName()}`;
 
   return {
     built,
@@ -99,8 +107,8 @@ export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions 
       const isAppPath = !NOT_APP.test(url) && !/\.[a-z0-9]+$/i.test(url);
       if (req.method !== 'GET' || !isAppPath || !(req.headers.accept ?? '').includes('text/html'))
         return false;
-      if (/^\/console(\/|$)/.test(url)) void staffConsole.send(reply, 200, config.app.nameZh);
-      else void sendPage(reply, 200, config.app.nameZh);
+      if (/^\/console(\/|$)/.test(url)) void staffConsole.send(reply, 200, appName());
+      else void sendPage(reply, 200, appName());
       return true;
     },
     async register(app) {
@@ -108,25 +116,25 @@ export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions 
       r.get(
         '/api/app/config',
         { schema: { tags: ['platform'], summary: 'What the resident app shows: names, home sections, map' } },
-        async (_req, reply) => {
-          void reply.header('cache-control', 'public, max-age=300');
-          return {
-            subdistrict: {
-              nameZh: config.subdistrict.nameZh,
-              nameEn: config.subdistrict.nameEn,
-              shortZh: config.subdistrict.shortZh,
-              shortEn: config.subdistrict.shortEn,
-            },
-            appName: { zh: config.app.nameZh, en: config.app.nameEn },
-            brandColor: config.app.brandColor,
-            home: config.app.home,
+        async (req, reply) => {
+          const b = branding.current();
+          const body = JSON.stringify({
+            subdistrict: b.subdistrict,
+            appName: b.appName,
+            brandColor: b.brandColor,
+            home: b.home,
             map: {
               tileUrl: config.app.tileUrl,
               tileAttribution: config.app.tileAttribution,
               center: org.mapCenter() ?? { lat: 22.67, lng: 113.81 },
             },
-            hotline: config.app.hotline,
-          };
+            hotline: b.hotline,
+          });
+          // revalidated on every load (a 304 when unchanged), so an administrator's branding shows at once
+          const etag = `"${crypto.createHash('sha1').update(body).digest('base64url').slice(0, 16)}"`;
+          void reply.header('cache-control', 'no-cache').header('etag', etag);
+          if (req.headers['if-none-match'] === etag) return reply.status(304).send();
+          return reply.type('application/json; charset=utf-8').send(body);
         },
       );
       r.get(
@@ -135,12 +143,12 @@ export function prepareWeb(config: AppConfig, org: OrgService, opts: WebOptions 
         async (req, reply) => {
           const g = org.gridByToken(req.params.token);
           // an unknown or retired token still opens the app, which explains what to do instead
-          return sendPage(reply, g ? 200 : 404, g ? gridTitle(g) : `二维码已失效 · ${config.app.nameZh}`);
+          return sendPage(reply, g ? 200 : 404, g ? gridTitle(g) : `二维码已失效 · ${appName()}`);
         },
       );
-      r.get('/', { schema: { hide: true } }, async (_req, reply) => sendPage(reply, 200, config.app.nameZh));
+      r.get('/', { schema: { hide: true } }, async (_req, reply) => sendPage(reply, 200, appName()));
       r.get('/console', { schema: { hide: true } }, async (_req, reply) =>
-        staffConsole.send(reply, 200, config.app.nameZh),
+        staffConsole.send(reply, 200, appName()),
       );
       await resident.serveFiles(app, '/', true);
       await staffConsole.serveFiles(app, '/console/', false);

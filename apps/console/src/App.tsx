@@ -107,6 +107,11 @@ const HOME: Partial<Record<StaffRole, string>> = {
   editor: '/console/content',
 };
 
+interface AppBrand {
+  subdistrict: { nameZh: string; nameEn: string };
+  brandColor: string;
+}
+
 const LOCALE_KEY = 'jd.console.locale';
 const MUST_CHANGE_KEY = 'jd.console.mustChange';
 
@@ -118,8 +123,25 @@ export function App() {
   const [departments, setDepartments] = useState<Department[]>([]);
   // the sign-in answer says when the password was set by an administrator (production only)
   const [mustChange, setMustChange] = useState(() => sessionStorage.getItem(MUST_CHANGE_KEY) === '1');
+  // the subdistrict's name and colour, as an administrator set them (public, like the resident app's)
+  const [brand, setBrand] = useState<AppBrand | null>(null);
   const location = useLocation();
   setApiLocale(locale);
+  useEffect(() => {
+    const fetchBrand = () =>
+      api<AppBrand>('GET', '/api/app/config')
+        .then(setBrand)
+        .catch(() => {});
+    void fetchBrand();
+    // the branding tab announces a change (kept as a string here: that tab is loaded lazily)
+    window.addEventListener('jd:branding-changed', fetchBrand);
+    return () => window.removeEventListener('jd:branding-changed', fetchBrand);
+  }, [me?.id]);
+  const subdistrictName = brand
+    ? locale === 'en'
+      ? brand.subdistrict.nameEn
+      : brand.subdistrict.nameZh
+    : '';
 
   const i18n = useMemo<I18n>(
     () => ({
@@ -134,6 +156,9 @@ export function App() {
     [locale],
   );
   const t = i18n.t;
+  useEffect(() => {
+    document.title = subdistrictName ? `${t('app.title')} · ${subdistrictName}` : t('app.title');
+  }, [subdistrictName, t]);
 
   const load = useCallback(async () => {
     try {
@@ -197,7 +222,7 @@ export function App() {
         }}
       />
     );
-  else if (mustChange)
+  else if (mustChange || me.mustChangePassword)
     body = (
       <div className="jd-signin">
         <Suspense fallback={<Spin />}>
@@ -206,6 +231,7 @@ export function App() {
             onDone={() => {
               sessionStorage.removeItem(MUST_CHANGE_KEY);
               setMustChange(false);
+              void load();
             }}
           />
         </Suspense>
@@ -218,7 +244,10 @@ export function App() {
     body = (
       <Layout style={{ minHeight: '100%' }}>
         <Layout.Sider breakpoint="lg" collapsedWidth={0} width={200}>
-          <div className="jd-brand">{t('app.title')}</div>
+          <div className="jd-brand">
+            {subdistrictName && <div className="jd-brand-sub">{subdistrictName}</div>}
+            {t('app.title')}
+          </div>
           <Menu
             theme="dark"
             mode="inline"
@@ -262,7 +291,7 @@ export function App() {
   return (
     <ConfigProvider
       locale={locale === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#c8161d' } }}
+      theme={{ token: { colorPrimary: brand?.brandColor ?? '#c8161d' } }}
       button={{ autoInsertSpace: false }}
     >
       <AntApp style={{ height: '100%' }}>

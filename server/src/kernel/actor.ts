@@ -4,7 +4,15 @@ import type { StaffRole } from '@jiedao/contracts';
 export type Actor =
   | { kind: 'anonymous' }
   | { kind: 'resident'; id: string }
-  | { kind: 'staff'; id: string; role: StaffRole; departmentId: string | null; displayName: string }
+  | {
+      kind: 'staff';
+      id: string;
+      role: StaffRole;
+      departmentId: string | null;
+      displayName: string;
+      /** production: the password was set by an administrator; nothing but changing it is allowed */
+      mustChangePassword?: boolean;
+    }
   | { kind: 'system'; name: string };
 
 export type StaffActor = Extract<Actor, { kind: 'staff' }>;

@@ -42,6 +42,11 @@ export const ERRORS = {
     zh: '系统繁忙，请稍后再试',
     en: 'Something went wrong on our side; please try again',
   },
+  'branding.low_contrast': {
+    status: 400,
+    zh: '主题色太浅：白色文字在其上看不清（对比度需至少 4.5:1），请选深一些的颜色',
+    en: 'The colour is too light: white text on it is hard to read (contrast must be at least 4.5:1); pick a darker one',
+  },
   'auth.required': { status: 401, zh: '请先登录', en: 'Please sign in first' },
   'auth.forbidden': { status: 403, zh: '没有权限进行此操作', en: 'You are not allowed to do this' },
   'auth.invalid_credentials': { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
@@ -51,6 +56,11 @@ export const ERRORS = {
     en: 'Enter the code from your authenticator app',
   },
   'auth.totp_invalid': { status: 401, zh: '动态验证码错误', en: 'The authenticator code is wrong' },
+  'auth.password_change_required': {
+    status: 403,
+    zh: '请先修改管理员为您设置的初始密码',
+    en: 'First change the password an administrator set for you',
+  },
   'auth.account_disabled': { status: 403, zh: '账号已停用', en: 'This account is disabled' },
   'auth.invalid_phone': {
     status: 400,

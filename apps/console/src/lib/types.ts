@@ -8,6 +8,8 @@ export interface StaffProfile {
   role: StaffRole;
   departmentId: string | null;
   totpEnabled: boolean;
+  /** production: the password an administrator set must be replaced first (the server insists) */
+  mustChangePassword?: boolean;
 }
 
 export interface CaseItem {
@@ -26,6 +28,8 @@ export interface CaseItem {
   overdue: boolean;
   supervised: boolean;
   outsideArea: boolean;
+  /** open possible duplicates (staff lists) */
+  duplicates?: number;
 }
 
 export interface Page<T> {
@@ -39,6 +43,15 @@ export interface Photo {
   id: string;
   url: string;
   thumbUrl: string;
+  /** report (the resident's), reply (the handler's), verify (verification or rework) */
+  role?: 'report' | 'reply' | 'verify' | null;
+}
+
+export interface CaseLink {
+  /** possible_duplicate, or not_duplicate once a dispatcher kept the pair apart */
+  kind: string;
+  distanceM: number | null;
+  case: { id: string; number: string; state: CaseState; description: string; createdAt: string };
 }
 
 export interface CaseDetail {
@@ -72,7 +85,12 @@ export interface CaseDetail {
     reason: { zh: string; en: string };
   } | null;
   photos: Photo[];
-  links: { id: string; number: string; state: CaseState; summary?: string; distanceM?: number }[];
+  links: CaseLink[];
+  masterCase: { id: string; number: string; state: CaseState } | null;
+  supervised: boolean;
+  superviseMessage: string | null;
+  superviseAcknowledgedAt: string | null;
+  result: string | null;
   timeline: {
     id: string;
     action: string;
@@ -93,3 +111,63 @@ export interface Department {
   name: string;
   active: boolean;
 }
+
+/** One side of the duplicate comparison (GET /api/cases/:id/duplicates). */
+export interface CompareSide {
+  id: string;
+  number: string;
+  state: CaseState;
+  stateLabel: string;
+  channel: Channel;
+  category: { id: string; name: string } | null;
+  title: string | null;
+  description: string;
+  address: string | null;
+  location: { lat: number; lng: number } | null;
+  grid: { code: string; name: string; community: { name: string } } | null;
+  outsideArea: boolean;
+  department: { id: string; name: string } | null;
+  createdAt: string;
+  overdue: boolean;
+  masterCaseId: string | null;
+  photos: Photo[];
+}
+
+export interface DuplicateCandidate extends CompareSide {
+  distanceM: number | null;
+  minutesApart: number;
+  similarity: number;
+  sameCategory: boolean;
+  canMergeInto: boolean;
+  canMergeFrom: boolean;
+}
+
+export interface Duplicates extends Page<DuplicateCandidate> {
+  case: CompareSide;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: string;
+  action: string;
+  actor: { kind: string; id: string | null; label: string | null };
+  subject: { kind: string; id: string | null };
+  detail: Record<string, unknown> | null;
+  ip: string | null;
+}
+
+export interface SupervisionRow {
+  department: { id: string; name: string } | null;
+  departmentId: string | null;
+  open: number;
+  dueSoon: number;
+  overdue: number;
+  supervised: number;
+  unacknowledged: number;
+}
+
+export interface SupervisionCase extends CaseItem {
+  supervision: { message: string | null; at: string | null; acknowledgedAt: string | null } | null;
+}
+
+export type SupervisionBucket = 'open' | 'due_soon' | 'overdue' | 'supervised' | 'unacknowledged';

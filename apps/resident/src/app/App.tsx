@@ -71,7 +71,10 @@ export function App() {
   useEffect(() => {
     void refreshMe();
     api<AppConfig>('GET', '/api/app/config')
-      .then(setConfig)
+      .then((c) => {
+        setConfig(c);
+        applyBrandColor(c.brandColor);
+      })
       .catch(() => {});
   }, [refreshMe]);
 
@@ -167,4 +170,13 @@ export function App() {
       </I18nProvider>
     </ConfigProvider>
   );
+}
+
+/** The subdistrict's colour (set by an administrator in the console) for buttons, links and the bar. */
+function applyBrandColor(color: string) {
+  if (!/^#[0-9a-fA-F]{6}$/.test(color)) return;
+  const root = document.documentElement.style;
+  root.setProperty('--jd-brand', color);
+  root.setProperty('--adm-color-primary', color);
+  document.querySelector('meta[name="theme-color"]')?.setAttribute('content', color);
 }

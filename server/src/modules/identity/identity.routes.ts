@@ -12,6 +12,23 @@ export const SESSION_COOKIE = 'jd_session';
 export const CSRF_COOKIE = 'jd_csrf';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const SIGN_IN_PATHS = new Set(['/api/auth/otp', '/api/auth/otp/verify', '/api/auth/login']);
+/** What a staff member whose password an administrator set may still do (production). */
+const BEFORE_PASSWORD_CHANGE = new Set([
+  'GET /api/me',
+  'POST /api/auth/password',
+  'POST /api/auth/logout',
+  'GET /api/app/config',
+  'GET /api/departments',
+  'GET /api/health',
+]);
+
+function refuseUntilPasswordChanged(req: FastifyRequest): void {
+  const a = req.actor;
+  if (a.kind !== 'staff' || !a.mustChangePassword) return;
+  const url = req.routeOptions.url ?? '';
+  if (!url.startsWith('/api/') || BEFORE_PASSWORD_CHANGE.has(`${req.method} ${url}`)) return;
+  throw new AppError('auth.password_change_required');
+}
 
 function bearer(req: FastifyRequest): string | null {
   const h = req.headers.authorization;
@@ -28,6 +45,7 @@ export function installSessionHook(app: FastifyInstance, identity: IdentityServi
       // signed-in routes answer auth.required
       const s = await identity.resolveSession(token);
       if (s) req.actor = s.actor;
+      refuseUntilPasswordChanged(req);
       return;
     }
     const cookie = req.cookies?.[SESSION_COOKIE];
@@ -41,6 +59,7 @@ export function installSessionHook(app: FastifyInstance, identity: IdentityServi
       const sent = req.headers['x-csrf-token'];
       if (sent !== s.csrfToken) throw new AppError('request.csrf');
     }
+    refuseUntilPasswordChanged(req);
   });
 }
 
@@ -146,7 +165,7 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService):
   r.get('/api/me', { schema: { tags: ['auth'], summary: 'Who am I' } }, async (req) => {
     const a = requireSignedIn(req);
     if (a.kind === 'resident') return { kind: 'resident', resident: await identity.residentProfile(a.id) };
-    return { kind: 'staff', staff: await identity.staffProfile(a.id) };
+    return { kind: 'staff', staff: await identity.myStaffProfile(a.id) };
   });
 
   r.patch(

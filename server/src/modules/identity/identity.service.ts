@@ -126,6 +126,7 @@ export class IdentityService {
         role: s.role as StaffRole,
         departmentId: s.department_id,
         displayName: s.display_name,
+        ...(this.mustChange(s) ? { mustChangePassword: true } : {}),
       };
     }
     const session = { actor, csrfToken: row.csrf_token, tokenHash };
@@ -439,8 +440,12 @@ export class IdentityService {
       ip: meta.ip,
     });
     const session = await this.createSession('staff', s.id, meta);
-    const mustChange = !!s.must_change_password && this.ctx.config.env === 'production';
-    return { ...session, staff: this.publicStaff(s), mustChangePassword: mustChange };
+    return { ...session, staff: this.publicStaff(s), mustChangePassword: this.mustChange(s) };
+  }
+
+  /** In production a password an administrator set must be replaced before any other work. */
+  private mustChange(s: { must_change_password: number }): boolean {
+    return !!s.must_change_password && this.ctx.config.env === 'production';
   }
 
   publicStaff(s: {
@@ -467,6 +472,13 @@ export class IdentityService {
     const s = await this.repo.staffById(id);
     if (!s) throw new AppError('identity.not_found');
     return this.publicStaff(s);
+  }
+
+  /** Me, as the console sees me: my profile and whether I must change my password first. */
+  async myStaffProfile(id: string) {
+    const s = await this.repo.staffById(id);
+    if (!s) throw new AppError('identity.not_found');
+    return { ...this.publicStaff(s), mustChangePassword: this.mustChange(s) };
   }
 
   async createStaff(
@@ -565,6 +577,9 @@ export class IdentityService {
       password_hash: await hashPassword(newPassword),
       must_change_password: 0,
     });
+    // the sessions' cached actors still say "must change": forget them here and on other instances
+    this.cache.clear();
+    if (this.ctx.bus.kind !== 'memory') await this.ctx.bus.publish(SESSION_REVOKED, { all: true });
     await this.audit.record({
       actor,
       action: 'staff.password_changed',

@@ -1124,3 +1124,67 @@ describe('regressions', () => {
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409]);
   });
 });
+
+describe('production: a password an administrator set', () => {
+  let p: TestApp;
+  beforeAll(async () => {
+    p = await createTestApp({ seed: false, config: { env: 'production' } });
+    await p.services.identity.createStaff(
+      { kind: 'system', name: 'test' },
+      {
+        username: 'root-admin',
+        password: 'Admin-pass-2026!',
+        displayName: '管理员',
+        role: 'admin',
+        mustChangePassword: false,
+      },
+    );
+  });
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  it('must be replaced before anything else; the server refuses other calls until then', async () => {
+    const signIn = async (username: string, password: string) => {
+      const res = await p.call('POST', '/api/auth/login', { body: { username, password } });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { token: string; mustChangePassword: boolean };
+    };
+    const admin = await signIn('root-admin', 'Admin-pass-2026!');
+    expect(admin.mustChangePassword).toBe(false);
+    const created = await p.call('POST', '/api/staff', {
+      token: admin.token,
+      body: {
+        username: 'new-dispatcher',
+        password: 'Set-by-admin-77',
+        displayName: '新调度员',
+        role: 'dispatcher',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+
+    const first = await signIn('new-dispatcher', 'Set-by-admin-77');
+    expect(first.mustChangePassword).toBe(true);
+    const me = (await p.call('GET', '/api/me', { token: first.token })).json() as {
+      staff: { mustChangePassword: boolean };
+    };
+    expect(me.staff.mustChangePassword).toBe(true);
+    const refused = await p.call('GET', '/api/cases', {
+      token: first.token,
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({
+      error: { code: 'auth.password_change_required', message: '请先修改管理员为您设置的初始密码' },
+    });
+
+    const changed = await p.call('POST', '/api/auth/password', {
+      token: first.token,
+      body: { oldPassword: 'Set-by-admin-77', newPassword: 'My-own-password-2026' },
+    });
+    expect(changed.statusCode, changed.body).toBeLessThan(300);
+    // the same session may work now, and the next sign-in is not asked again
+    expect((await p.call('GET', '/api/cases', { token: first.token })).statusCode).toBe(200);
+    expect((await signIn('new-dispatcher', 'My-own-password-2026')).mustChangePassword).toBe(false);
+  });
+});

@@ -1,1 +1,3 @@
 export { platformRoutes } from './platform.routes.js';
+export { BrandingService, BRANDING_CHANGED, contrastWithWhite } from './platform.branding.js';
+export type { Branding } from './platform.branding.js';

@@ -8,9 +8,62 @@ import { CALENDAR_CHANGED } from '../../kernel/calendar-store.js';
 import type { AppContext } from '../../kernel/context.js';
 import { requireStaff } from '../../kernel/http.js';
 import type { AuditService } from '../audit/index.js';
+import type { BrandingService } from './platform.branding.js';
+import { brandingSchema } from './platform.branding.js';
 
-export function platformRoutes(app: FastifyInstance, ctx: AppContext, audit: AuditService): void {
+export function platformRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  audit: AuditService,
+  branding: BrandingService,
+): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
+
+  const brandingView = () => ({
+    branding: branding.current(),
+    defaults: branding.defaults(),
+    custom: branding.isCustom(),
+  });
+
+  r.get(
+    '/api/settings/branding',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Branding in force, the configuration defaults and whether they were changed (admin)',
+      },
+    },
+    async (req) => {
+      requireStaff(req, ['admin']);
+      return brandingView();
+    },
+  );
+
+  r.put(
+    '/api/settings/branding',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Set the names, colour, hotline and home sections residents see (admin, audited)',
+        body: brandingSchema,
+      },
+    },
+    async (req) => {
+      const a = requireStaff(req, ['admin']);
+      await branding.update(a, req.body, req.ip);
+      return brandingView();
+    },
+  );
+
+  r.delete(
+    '/api/settings/branding',
+    { schema: { tags: ['platform'], summary: 'Back to the branding of the configuration file (admin)' } },
+    async (req) => {
+      const a = requireStaff(req, ['admin']);
+      await branding.reset(a, req.ip);
+      return brandingView();
+    },
+  );
 
   r.get(
     '/api/health',
