@@ -94,6 +94,28 @@ describeBrowser('console settings (Chromium, desktop)', () => {
       await tester.getByText(fill('set.firesRule', { name: ruleName, dept: '环保所' })).waitFor();
       await page.screenshot({ path: screenshotPath('console-settings-rules') });
 
+      // the server finds it by name; a rule made by mistake is deleted and the tester forgets it
+      const rulesPanel = page.getByRole('tabpanel', { name: w('set.tabRules') });
+      const rulesTable = rulesPanel.locator('.ant-table-wrapper').first();
+      await rulesPanel.getByRole('searchbox', { name: w('set.searchRules') }).fill('内涝积水');
+      await rulesPanel.getByRole('searchbox', { name: w('set.searchRules') }).press('Enter');
+      await expect
+        .poll(async () => (await rulesTable.locator('tbody tr.ant-table-row').allTextContents()).join('|'))
+        .toMatch(/^[^|]*内涝积水[^|]*(\|[^|]*内涝积水[^|]*)*$/);
+      await rulesTable
+        .getByRole('row', { name: new RegExp(ruleName) })
+        .getByRole('button', { name: w('set.delete') })
+        .click();
+      await page
+        .locator('.ant-popconfirm')
+        .getByRole('button', { name: /OK|确\s*定/ })
+        .click();
+      await rulesTable.getByRole('row', { name: new RegExp(ruleName) }).waitFor({ state: 'detached' });
+      await tester.getByRole('button', { name: w('set.runTest') }).click();
+      await expect
+        .poll(async () => tester.getByText(fill('set.firesRule', { name: ruleName, dept: '环保所' })).count())
+        .toBe(0);
+
       // ── a working-day override for 2027
       await page.getByRole('tab', { name: w('set.tabCalendar') }).click();
       const addCard = page.locator('.ant-card').filter({ hasText: w('set.addOverride') });

@@ -127,6 +127,7 @@ export const ERRORS = {
   },
   'org.not_found': { status: 404, zh: '找不到该部门或单位', en: 'No such department or body' },
   'category.not_found': { status: 404, zh: '找不到该类别', en: 'No such category' },
+  'dispatch.rule_not_found': { status: 404, zh: '找不到该分拨规则', en: 'No such dispatch rule' },
   'upload.not_an_image': {
     status: 415,
     zh: '只能上传照片（JPG、PNG、WebP）',

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageQuery } from '../../kernel/paging.js';
 import { AppError } from '../../kernel/errors.js';
 import { requireStaff } from '../../kernel/http.js';
 import type { CatalogService } from './catalog.service.js';
@@ -58,10 +59,21 @@ export function catalogRoutes(app: FastifyInstance, catalog: CatalogService, aud
   );
   r.get(
     '/api/admin/categories',
-    { schema: { tags: ['catalog'], summary: 'All categories with their time limits' } },
+    {
+      schema: {
+        tags: ['catalog'],
+        summary:
+          'Categories with their time limits: a page of top-level categories with all their subcategories (total counts top-level ones)',
+        querystring: z.object({
+          ...pageQuery(100, 100),
+          q: z.string().max(40).optional().describe('part of a code or name; ancestors are included'),
+          channel: z.string().max(20).optional(),
+        }),
+      },
+    },
     async (req) => {
       requireStaff(req);
-      return { items: catalog.all() };
+      return catalog.adminPage(req.query);
     },
   );
   r.post(

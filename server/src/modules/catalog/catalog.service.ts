@@ -4,6 +4,8 @@ import type { Selectable, Updateable } from 'kysely';
 import type { CategoryTable } from '../../db/schema.js';
 import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
+import { matchesQuery, pageOf } from '../../kernel/paging.js';
+import type { Page } from '../../kernel/paging.js';
 import { newId } from '../../kernel/ids.js';
 
 export type CategoryRow = Selectable<CategoryTable>;
@@ -134,6 +136,34 @@ export class CatalogService {
 
   all(): Category[] {
     return [...this.byId.values()];
+  }
+
+  /**
+   * The administrators' list, a page of top-level categories at a time with all their descendants
+   * (a flat list; the console nests it). With `q`, only matching categories and their ancestors.
+   */
+  adminPage(opts: { page: number; pageSize: number; q?: string; channel?: string }): Page<Category> & {
+    roots: number;
+  } {
+    const all = this.all().filter((c) => !opts.channel || c.channel === opts.channel);
+    let keep: Set<string>;
+    if (opts.q?.trim()) {
+      keep = new Set();
+      for (const c of all) {
+        if (!matchesQuery(opts.q, c.code, c.nameZh, c.nameEn)) continue;
+        for (let x: Category | null = c; x && !keep.has(x.id); x = this.find(x.parentId)) keep.add(x.id);
+      }
+    } else keep = new Set(all.map((c) => c.id));
+    const rootOf = (c: Category): string => {
+      let x = c;
+      for (let p = this.find(x.parentId); p; p = this.find(x.parentId)) x = p;
+      return x.id;
+    };
+    const bySort = (a: Category, b: Category) => a.sort - b.sort || a.code.localeCompare(b.code);
+    const roots = all.filter((c) => keep.has(c.id) && !this.find(c.parentId)).sort(bySort);
+    const pageRoots = new Set(pageOf(roots, opts.page, opts.pageSize).items.map((c) => c.id));
+    const items = all.filter((c) => keep.has(c.id) && pageRoots.has(rootOf(c))).sort(bySort);
+    return { items, total: roots.length, roots: roots.length, page: opts.page, pageSize: opts.pageSize };
   }
 
   /** The tree as residents see it: active categories only, children nested. */

@@ -63,3 +63,31 @@ describe('reply templates', () => {
     expect(tooLong.statusCode).toBe(400);
   });
 });
+
+describe('the administrators’ category list', () => {
+  it('pages top-level categories with their subcategories, and finds a subcategory with its parents', async () => {
+    const admin = await t.staff('admin');
+    type CatPage = { items: { id: string; parentId: string | null; nameZh: string }[]; total: number };
+    const all = (await t.call('GET', '/api/admin/categories', { token: admin })).json() as CatPage;
+    const roots = all.items.filter((c) => !c.parentId);
+    expect(all.total).toBe(roots.length);
+    expect(all.items.length).toBe(t.services.catalog.all().length);
+    const first = (
+      await t.call('GET', '/api/admin/categories?pageSize=2', { token: admin })
+    ).json() as CatPage;
+    const firstRoots = first.items.filter((c) => !c.parentId);
+    expect(firstRoots.map((c) => c.id)).toEqual(roots.slice(0, 2).map((c) => c.id));
+    // every row on the page belongs under one of the page's top-level categories
+    const ids = new Set(first.items.map((c) => c.id));
+    expect(first.items.every((c) => !c.parentId || ids.has(c.parentId))).toBe(true);
+    expect(first.items.length).toBeGreaterThan(2);
+
+    const leaf = all.items.find((c) => c.parentId && !all.items.some((x) => x.parentId === c.id))!;
+    const found = (
+      await t.call('GET', `/api/admin/categories?q=${encodeURIComponent(leaf.nameZh)}`, { token: admin })
+    ).json() as CatPage;
+    expect(found.items.map((c) => c.id)).toContain(leaf.id);
+    expect(found.items.map((c) => c.id)).toContain(leaf.parentId);
+    expect(found.items.length).toBeLessThan(all.items.length);
+  });
+});

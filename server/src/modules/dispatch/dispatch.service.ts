@@ -199,7 +199,7 @@ export class DispatchService {
   }
 
   async updateRule(id: string, body: Partial<RuleInputBody>): Promise<Rule> {
-    if (!this.rules.some((r) => r.id === id)) throw new AppError('request.not_found');
+    if (!this.rules.some((r) => r.id === id)) throw new AppError('dispatch.rule_not_found');
     await this.ctx.kysely
       .updateTable('dispatch_rule')
       .set({
@@ -216,5 +216,14 @@ export class DispatchService {
       .execute();
     await this.changed();
     return this.rules.find((r) => r.id === id)!;
+  }
+
+  /** Cases it dispatched keep its id and name in their history (the suggestion is stored with them). */
+  async deleteRule(id: string): Promise<Rule> {
+    const rule = this.rules.find((r) => r.id === id);
+    if (!rule) throw new AppError('dispatch.rule_not_found');
+    await this.ctx.kysely.deleteFrom('dispatch_rule').where('id', '=', id).execute();
+    await this.changed();
+    return rule;
   }
 }

@@ -101,6 +101,53 @@ describe('dispatch rules', () => {
     expect((r2.json() as { state: string }).state).toBe('submitted');
   });
 
+  it('lists rules a page at a time with filters; an administrator deletes a rule made by mistake', async () => {
+    const admin = await t.staff('admin');
+    type RulePage = {
+      items: { id: string; name: string; departmentId: string; active: boolean }[];
+      total: number;
+    };
+    const all = (
+      await t.call('GET', '/api/dispatch/rules?pageSize=200', { token: admin })
+    ).json() as RulePage;
+    expect(all.total).toBe(all.items.length);
+    expect(all.total).toBeGreaterThan(3);
+    const p1 = (await t.call('GET', '/api/dispatch/rules?pageSize=2', { token: admin })).json() as RulePage;
+    const p2 = (
+      await t.call('GET', '/api/dispatch/rules?pageSize=2&page=2', { token: admin })
+    ).json() as RulePage;
+    expect(p1.items).toHaveLength(2);
+    expect(p1.total).toBe(all.total);
+    expect([...p1.items, ...p2.items].map((r) => r.id)).toEqual(all.items.slice(0, 4).map((r) => r.id));
+    const urban = await dept('urban');
+    const byDept = (
+      await t.call(`GET`, `/api/dispatch/rules?departmentId=${urban}`, { token: admin })
+    ).json() as RulePage;
+    expect(byDept.items.length).toBeGreaterThan(0);
+    expect(byDept.items.every((r) => r.departmentId === urban)).toBe(true);
+    const named = (
+      await t.call('GET', `/api/dispatch/rules?q=${encodeURIComponent('桥头社区')}`, { token: admin })
+    ).json() as RulePage;
+    expect(named.items.map((r) => r.name)).toContain('桥头社区垃圾 → 桥头社区工作站');
+    expect(named.items.every((r) => r.name.includes('桥头社区'))).toBe(true);
+    expect((await t.call('GET', '/api/dispatch/rules?pageSize=500', { token: admin })).statusCode).toBe(400);
+
+    const created = await t.call('POST', '/api/dispatch/rules', {
+      token: admin,
+      body: { name: '误建规则', departmentId: urban, mode: 'suggest' },
+    });
+    const id = (created.json() as { id: string }).id;
+    expect(
+      (await t.call('DELETE', `/api/dispatch/rules/${id}`, { token: await t.staff('dispatcher') }))
+        .statusCode,
+    ).toBe(403);
+    expect((await t.call('DELETE', `/api/dispatch/rules/${id}`, { token: admin })).statusCode).toBe(200);
+    expect((await t.call('DELETE', `/api/dispatch/rules/${id}`, { token: admin })).statusCode).toBe(404);
+    const after = (await t.call('GET', '/api/dispatch/rules?q=误建', { token: admin })).json() as RulePage;
+    expect(after.total).toBe(0);
+    expect(t.services.dispatch.listRules().some((r) => r.id === id)).toBe(false);
+  });
+
   it('a plugged-in suggester (e.g. a text classifier) dispatches automatically when confident, and only suggests otherwise', async () => {
     const labour = await dept('labour');
     t.services.dispatch.register(

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { boolQuery, matchesQuery, pageOf, pageQuery } from '../../kernel/paging.js';
 import type { Locale } from '@jiedao/contracts';
 import { AppError } from '../../kernel/errors.js';
 import { requireStaff } from '../../kernel/http.js';
@@ -286,38 +287,70 @@ export function orgRoutes(app: FastifyInstance, org: OrgService, audit: AuditSer
     },
   );
 
-  r.get('/api/communities', { schema: { tags: ['grids'], summary: 'Communities (社区)' } }, async (req) => {
-    const list = await org.repo.listCommunities();
-    return {
-      items: list.map((c) => ({ id: c.id, code: c.code, name: pick(req.locale, c.name_zh, c.name_en) })),
-    };
-  });
+  r.get(
+    '/api/communities',
+    {
+      schema: {
+        tags: ['grids'],
+        summary: 'Communities (社区), a page at a time',
+        querystring: z.object({ ...pageQuery(500, 200), q: z.string().max(40).optional() }),
+      },
+    },
+    async (req) => {
+      const { page, pageSize, q } = req.query;
+      const list = (await org.repo.listCommunities()).filter((c) =>
+        matchesQuery(q, c.code, c.name_zh, c.name_en),
+      );
+      return pageOf(
+        list.map((c) => ({ id: c.id, code: c.code, name: pick(req.locale, c.name_zh, c.name_en) })),
+        page,
+        pageSize,
+      );
+    },
+  );
 
   r.get(
     '/api/departments',
     {
       schema: {
         tags: ['org'],
-        summary: 'Departments and external bodies',
-        querystring: z.object({ kind: z.enum(['internal', 'external']).optional() }),
+        summary: 'Departments and external bodies, a page at a time (staff also see inactive ones)',
+        querystring: z.object({
+          ...pageQuery(500, 200),
+          kind: z.enum(['internal', 'external']).optional(),
+          q: z.string().max(40).optional().describe('part of the code or either name'),
+          active: boolQuery,
+        }),
       },
     },
     async (req) => {
-      const list = await org.repo.listDepartments(req.query.kind);
+      const { page, pageSize, kind, q, active } = req.query;
       const staff = req.actor.kind === 'staff';
-      return {
-        items: list
-          .filter((d) => d.active || staff)
-          .map((d) => ({
-            id: d.id,
-            code: d.code,
-            kind: d.kind,
-            name: pick(req.locale, d.name_zh, d.name_en),
-            ...(staff
-              ? { active: !!d.active, supervisorStaffId: d.supervisor_staff_id, phone: d.phone }
-              : {}),
-          })),
-      };
+      const list = (await org.repo.listDepartments(kind)).filter(
+        (d) =>
+          (d.active || staff) &&
+          (active === undefined || !!d.active === (active === 'true')) &&
+          matchesQuery(q, d.code, d.name_zh, d.name_en),
+      );
+      return pageOf(
+        list.map((d) => ({
+          id: d.id,
+          code: d.code,
+          kind: d.kind,
+          name: pick(req.locale, d.name_zh, d.name_en),
+          ...(staff
+            ? {
+                nameZh: d.name_zh,
+                nameEn: d.name_en,
+                active: !!d.active,
+                supervisorStaffId: d.supervisor_staff_id,
+                phone: d.phone,
+              }
+            : {}),
+        })),
+        page,
+        pageSize,
+      );
     },
   );
 

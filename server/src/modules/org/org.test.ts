@@ -249,6 +249,45 @@ describe('departments', () => {
     ).toBe(403);
   });
 
+  it('lists departments and communities a page at a time, with search; staff get both names', async () => {
+    const admin = await t.staff('admin');
+    type DeptPage = {
+      items: { id: string; code: string; name: string; nameZh?: string; nameEn?: string; active?: boolean }[];
+      total: number;
+      page: number;
+      pageSize: number;
+    };
+    const all = (await t.call('GET', '/api/departments?pageSize=500', { token: admin })).json() as DeptPage;
+    expect(all.total).toBe(all.items.length);
+    const page2 = (
+      await t.call('GET', '/api/departments?pageSize=5&page=2', { token: admin })
+    ).json() as DeptPage;
+    expect(page2).toMatchObject({ total: all.total, page: 2, pageSize: 5 });
+    expect(page2.items.map((d) => d.id)).toEqual(all.items.slice(5, 10).map((d) => d.id));
+    const env = (
+      await t.call('GET', `/api/departments?q=${encodeURIComponent('环保')}`, {
+        token: admin,
+        headers: { 'accept-language': 'en' },
+      })
+    ).json() as DeptPage;
+    expect(env.items.length).toBeGreaterThan(0);
+    for (const d of env.items) {
+      expect(d.nameZh).toContain('环保');
+      expect(d.name).toBe(d.nameEn); // the display name follows the language; both are there to edit
+    }
+    // residents see active departments by their display name only
+    const pub = (await t.call('GET', '/api/departments')).json() as DeptPage;
+    expect(pub.items.every((d) => d.nameZh === undefined && d.active === undefined)).toBe(true);
+
+    const communities = (await t.call('GET', '/api/communities?pageSize=3')).json() as DeptPage;
+    expect(communities.items).toHaveLength(3);
+    expect(communities.total).toBeGreaterThan(3);
+    const one = (
+      await t.call('GET', `/api/communities?q=${encodeURIComponent(communities.items[1]!.name)}`)
+    ).json() as DeptPage;
+    expect(one.items.map((c) => c.id)).toContain(communities.items[1]!.id);
+  });
+
   it('a resident keeps "my grid" from a scanned QR code; an unknown grid is refused', async () => {
     const r = await t.resident('13800138601');
     const grid = t.services.org.gridByCode('FY-0099')!;

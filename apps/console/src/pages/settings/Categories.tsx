@@ -1,6 +1,6 @@
 // The category tree residents choose from, with each category's time limits (intake, dispatch and
 // signing in hours; handling and verification in working days) and its default department.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   App,
   Button,
@@ -22,7 +22,14 @@ import { api } from '@jiedao/web/api';
 import { pick, useI18n } from '../../lib/i18n';
 import { EditorModal, activeColumn } from './parts';
 import type { CategoryNode, CategoryRow } from './shared';
-import { categoryOptions, categoryTree, showError, useCategories, useDepartments } from './shared';
+import {
+  categoryOptions,
+  categoryTree,
+  showError,
+  useCategories,
+  useDepartments,
+  useServerPage,
+} from './shared';
 
 /** The channels the server accepts for a category. */
 const CATEGORY_CHANNELS = ['snap', 'suggestion', 'hardship', 'labour', 'hotline'] as const;
@@ -59,10 +66,16 @@ export default function Categories() {
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<CategoryForm>();
   const [channel, setChannel] = useState<string | undefined>();
-  const tree = useMemo(
-    () => categoryTree((categories ?? []).filter((c) => !channel || c.channel === channel)),
-    [categories, channel],
-  );
+  const [q, setQ] = useState('');
+  // the table: a page of top-level categories (with their subcategories) from the server
+  const list = useServerPage<CategoryRow>('/api/admin/categories', { channel, q }, 10, tick);
+  const tree = useMemo(() => categoryTree(list.data?.items ?? []), [list.data]);
+  // a search opens the tree down to what it found; otherwise the top level shows, closed
+  const [expanded, setExpanded] = useState<string[]>([]);
+  useEffect(() => {
+    const items = list.data?.items ?? [];
+    setExpanded(q ? items.filter((c) => items.some((x) => x.parentId === c.id)).map((c) => c.id) : []);
+  }, [list.data]);
   const parentOptions = useMemo(
     () => categoryOptions(categoryTree(categories ?? []), locale),
     [categories, locale],
@@ -178,6 +191,13 @@ export default function Categories() {
           onChange={setChannel}
           options={CATEGORY_CHANNELS.map((c) => ({ value: c, label: channelLabel(c) }))}
         />
+        <Input.Search
+          allowClear
+          aria-label={t('set.searchCategories')}
+          placeholder={t('set.searchCategories')}
+          style={{ width: 240 }}
+          onSearch={(v) => setQ(v.trim())}
+        />
         <Button type="primary" onClick={() => openEditor('new')}>
           {t('set.newCategory')}
         </Button>
@@ -185,10 +205,13 @@ export default function Categories() {
       <Table<CategoryNode>
         rowKey="id"
         size="middle"
-        loading={categories === null}
+        loading={list.loading}
         dataSource={tree}
-        pagination={false}
-        expandable={{ defaultExpandAllRows: false }}
+        pagination={list.pagination}
+        expandable={{
+          expandedRowKeys: expanded,
+          onExpandedRowsChange: (keys) => setExpanded(keys.map(String)),
+        }}
         locale={{ emptyText: t('set.empty') }}
         columns={[
           {

@@ -6,7 +6,7 @@ import { api } from '@jiedao/web/api';
 import { useI18n } from '../../lib/i18n';
 import { EditorModal, activeColumn } from './parts';
 import type { DepartmentRow } from './shared';
-import { showError, useDepartments } from './shared';
+import { showError, useServerPage } from './shared';
 
 interface DeptForm {
   code?: string;
@@ -22,8 +22,9 @@ export default function Departments() {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [tick, setTick] = useState(0);
-  const { departments, loading } = useDepartments(tick);
   const [kind, setKind] = useState<'internal' | 'external'>('internal');
+  const [q, setQ] = useState('');
+  const list = useServerPage<DepartmentRow>('/api/departments', { kind, q }, 20, tick);
   const [editing, setEditing] = useState<DepartmentRow | 'new' | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<DeptForm>();
@@ -41,7 +42,13 @@ export default function Departments() {
     form.setFieldsValue(
       d === 'new'
         ? { kind, supervisorStaffId: null }
-        : { phone: d.phone, supervisorStaffId: d.supervisorStaffId, active: d.active },
+        : {
+            nameZh: d.nameZh,
+            nameEn: d.nameEn,
+            phone: d.phone,
+            supervisorStaffId: d.supervisorStaffId,
+            active: d.active,
+          },
     );
   };
 
@@ -62,8 +69,8 @@ export default function Departments() {
       } else if (editing) {
         await api('PATCH', `/api/departments/${encodeURIComponent(editing.id)}`, {
           body: {
-            ...(v.nameZh ? { nameZh: v.nameZh } : {}),
-            ...(v.nameEn ? { nameEn: v.nameEn } : {}),
+            nameZh: v.nameZh,
+            nameEn: v.nameEn,
             phone: v.phone || null,
             supervisorStaffId: v.supervisorStaffId ?? null,
             active: v.active,
@@ -104,16 +111,25 @@ export default function Departments() {
             { value: 'external', label: t('set.externalBodies') },
           ]}
         />
-        <Button type="primary" onClick={() => openEditor('new')}>
-          {kind === 'internal' ? t('set.newDepartment') : t('set.newExternal')}
-        </Button>
+        <Space>
+          <Input.Search
+            allowClear
+            aria-label={t('set.searchDepartments')}
+            placeholder={t('set.searchDepartments')}
+            style={{ width: 220 }}
+            onSearch={(v) => setQ(v.trim())}
+          />
+          <Button type="primary" onClick={() => openEditor('new')}>
+            {kind === 'internal' ? t('set.newDepartment') : t('set.newExternal')}
+          </Button>
+        </Space>
       </Space>
       <Table<DepartmentRow>
         rowKey="id"
         size="middle"
-        loading={loading}
-        dataSource={departments.filter((d) => d.kind === kind)}
-        pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
+        loading={list.loading}
+        dataSource={list.data?.items ?? []}
+        pagination={list.pagination}
         locale={{ emptyText: t('set.empty') }}
         columns={[
           { title: t('set.name'), dataIndex: 'name' },
@@ -179,16 +195,14 @@ export default function Departments() {
           <Form.Item
             name="nameZh"
             label={t('set.nameZh')}
-            extra={editing !== 'new' ? t('set.keepBlank') : undefined}
-            rules={editing === 'new' ? [{ required: true, max: 40, message: t('set.required') }] : []}
+            rules={[{ required: true, whitespace: true, max: 40, message: t('set.required') }]}
           >
             <Input />
           </Form.Item>
           <Form.Item
             name="nameEn"
             label={t('set.nameEn')}
-            extra={editing !== 'new' ? t('set.keepBlank') : undefined}
-            rules={editing === 'new' ? [{ required: true, max: 80, message: t('set.required') }] : []}
+            rules={[{ required: true, whitespace: true, max: 80, message: t('set.required') }]}
           >
             <Input />
           </Form.Item>

@@ -1,6 +1,6 @@
 // Dispatch rules (category × community/grid → department, auto or suggest) and the rule tester:
 // which rule would fire for a case of this category in this community or grid, and why.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
   App,
@@ -29,6 +29,7 @@ import {
   useCategories,
   useCommunities,
   useDepartments,
+  useServerPage,
 } from './shared';
 
 interface Rule {
@@ -112,8 +113,10 @@ function GridSelect({
 export default function Rules() {
   const { t, locale } = useI18n();
   const { message } = App.useApp();
-  const [rules, setRules] = useState<Rule[] | null>(null);
   const [tick, setTick] = useState(0);
+  const [q, setQ] = useState('');
+  const [filterDept, setFilterDept] = useState<string | undefined>();
+  const list = useServerPage<Rule>('/api/dispatch/rules', { q, departmentId: filterDept }, 20, tick);
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm();
@@ -124,18 +127,6 @@ export default function Rules() {
   const communities = useCommunities();
   const { departments } = useDepartments();
   const tree = useMemo(() => categoryOptions(categoryTree(categories ?? []), locale), [categories, locale]);
-
-  const reload = useCallback(async () => {
-    try {
-      setRules((await api<{ items: Rule[] }>('GET', '/api/dispatch/rules')).items);
-    } catch (e) {
-      showError(message, e);
-      setRules([]);
-    }
-  }, [message]);
-  useEffect(() => {
-    void reload();
-  }, [reload, tick]);
 
   const catName = (id: string | null) => {
     if (!id) return t('set.anyCategory');
@@ -192,6 +183,16 @@ export default function Rules() {
     }
   };
 
+  const remove = async (r: Rule) => {
+    try {
+      await api('DELETE', `/api/dispatch/rules/${encodeURIComponent(r.id)}`);
+      void message.success(t('set.deleted'));
+      setTick((n) => n + 1);
+    } catch (e) {
+      showError(message, e);
+    }
+  };
+
   const test = async (v: {
     categoryId: string;
     communityId?: string | null;
@@ -231,12 +232,31 @@ export default function Rules() {
           {t('set.newRule')}
         </Button>
       </Space>
+      <Space wrap>
+        <Input.Search
+          allowClear
+          aria-label={t('set.searchRules')}
+          placeholder={t('set.searchRules')}
+          style={{ width: 240 }}
+          onSearch={(v) => setQ(v.trim())}
+        />
+        <Select
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          aria-label={t('form.department')}
+          placeholder={t('set.allDepartments')}
+          style={{ width: 220 }}
+          value={filterDept}
+          onChange={setFilterDept}
+          options={departments.map((d) => ({ value: d.id, label: d.name }))}
+        />
+      </Space>
       <Table<Rule>
         rowKey="id"
         size="middle"
-        loading={rules === null}
-        dataSource={rules ?? []}
-        pagination={{ pageSize: 20, showSizeChanger: false, hideOnSinglePage: true }}
+        loading={list.loading}
+        dataSource={list.data?.items ?? []}
+        pagination={list.pagination}
         locale={{ emptyText: t('set.empty') }}
         columns={[
           { title: t('set.ruleName'), dataIndex: 'name' },
@@ -257,7 +277,7 @@ export default function Rules() {
           ),
           {
             title: t('set.actions'),
-            width: 160,
+            width: 220,
             render: (_v, r) => (
               <Space>
                 <Button size="small" onClick={() => openEditor(r)}>
@@ -273,6 +293,11 @@ export default function Rules() {
                     </Button>
                   </Popconfirm>
                 )}
+                <Popconfirm title={t('set.deleteRuleConfirm')} onConfirm={() => void remove(r)}>
+                  <Button size="small" danger type="text">
+                    {t('set.delete')}
+                  </Button>
+                </Popconfirm>
               </Space>
             ),
           },

@@ -28,6 +28,8 @@ export interface DepartmentRow {
   code: string;
   kind: 'internal' | 'external';
   name: string;
+  nameZh: string;
+  nameEn: string;
   active: boolean;
   supervisorStaffId: string | null;
   phone: string | null;
@@ -128,4 +130,53 @@ export function useCategories(tick = 0) {
       .catch(() => setItems([]));
   }, [tick]);
   return items;
+}
+
+export interface ServerPage<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * One page of a server list: the query (filters; empty values left out) and the page number are
+ * sent to the server, which cuts the page. Changing a filter goes back to page 1.
+ */
+export function useServerPage<T>(
+  path: string,
+  filters: Record<string, string | undefined>,
+  pageSize: number,
+  tick = 0,
+) {
+  const [page, setPage] = useState(1);
+  const [data, setData] = useState<ServerPage<T> | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const key = JSON.stringify(filters);
+  useEffect(() => setPage(1), [key]);
+  useEffect(() => {
+    let live = true;
+    const params = new URLSearchParams({ page: String(page), pageSize: String(pageSize) });
+    for (const [k, v] of Object.entries(filters)) if (v) params.set(k, v);
+    api<ServerPage<T>>('GET', `${path}?${params}`)
+      .then((d) => {
+        if (live) setData(d);
+      })
+      .catch((e) => {
+        if (live) setError(e);
+      });
+    return () => {
+      live = false;
+    };
+  }, [path, key, page, pageSize, tick]);
+  /** antd Table's `pagination` for this list */
+  const pagination = {
+    current: page,
+    pageSize,
+    total: data?.total ?? 0,
+    showSizeChanger: false,
+    hideOnSinglePage: true,
+    onChange: (p: number) => setPage(p),
+  };
+  return { data, loading: data === null, error, page, setPage, pagination };
 }
