@@ -6,7 +6,7 @@ import type { CaseAction } from '@jiedao/contracts';
 import { api, uploadFile } from '@jiedao/web/api';
 import type { ApiError } from '@jiedao/web/api';
 import { useI18n } from '../lib/i18n';
-import { NEEDS_INPUT, transition } from '../lib/cases';
+import { NEEDS_INPUT, openDuplicates, transition } from '../lib/cases';
 import { useSession } from '../lib/session';
 import type { CaseDetail } from '../lib/types';
 
@@ -179,7 +179,11 @@ function ActionForm({
         {fields.includes('masterCaseId') && (
           <Form.Item name="masterCaseId" label={t('form.master')} rules={required(t('form.reasonRequired'))}>
             <Select
-              options={detail.links.map((l) => ({ value: l.id, label: `${l.number} ${l.summary ?? ''}` }))}
+              autoFocus
+              options={openDuplicates(detail).map((l) => ({
+                value: l.case.id,
+                label: `${l.case.number} ${l.case.description.slice(0, 40)}`,
+              }))}
             />
           </Form.Item>
         )}

@@ -1,7 +1,7 @@
 // A server-paginated case list with a detail drawer, live refresh and keyboard shortcuts; the
 // dispatch workbench and the department inbox are this with different filters and actions.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { App, Badge, Button, Drawer, Input, Select, Space, Spin, Switch, Table, Typography } from 'antd';
+import { App, Badge, Button, Drawer, Input, Select, Space, Spin, Switch, Table, Tag, Typography } from 'antd';
 import type { CaseAction, CaseState, Channel } from '@jiedao/contracts';
 import { CHANNELS, CHANNEL_LABELS } from '@jiedao/contracts';
 import { api } from '@jiedao/web/api';
@@ -9,8 +9,9 @@ import type { ApiError } from '@jiedao/web/api';
 import { formatDateTime } from '@jiedao/web/time';
 import { ActionBar } from './ActionBar';
 import { CaseView, StateTag } from './CaseView';
+import { DuplicateCompare } from './DuplicateCompare';
 import { pick, useI18n } from '../lib/i18n';
-import { loadCase, transition } from '../lib/cases';
+import { COMPARES_DUPLICATES, loadCase, openDuplicates, transition } from '../lib/cases';
 import { useLiveCases } from '../lib/live';
 import { useSession } from '../lib/session';
 import type { CaseDetail, CaseItem, Page } from '../lib/types';
@@ -41,7 +42,7 @@ export function CaseQueue({
   toolbar?: React.ReactNode;
 }) {
   const { t, locale } = useI18n();
-  const { departments } = useSession();
+  const { departments, me } = useSession();
   const { message, notification } = App.useApp();
   const [page, setPage] = useState(1);
   const [data, setData] = useState<Page<CaseItem> | null>(null);
@@ -72,6 +73,7 @@ export function CaseQueue({
   const [selected, setSelected] = useState<string[]>([]);
   const [bulkDept, setBulkDept] = useState<string | undefined>();
   const [cursor, setCursor] = useState(0);
+  const [comparing, setComparing] = useState(false);
   const pageSize = 20;
 
   const reload = useCallback(async () => {
@@ -131,10 +133,13 @@ export function CaseQueue({
     if (ev.caseId === openId) void loadCase(ev.caseId).then(setDetail, () => {});
   });
 
-  // keyboard: J/K move the cursor, Enter opens, A/D/R/E/M act on the open case
+  // keyboard: J/K move the cursor, Enter opens, A/D/R/E/M act on the open case, C compares it with
+  // its possible duplicates side by side
   const items = data?.items ?? [];
-  const keyState = useRef({ items, cursor, detail, open });
-  keyState.current = { items, cursor, detail, open };
+  const canCompare = (d: CaseDetail | null) =>
+    !!d && COMPARES_DUPLICATES.includes(me.role) && openDuplicates(d).length > 0;
+  const keyState = useRef({ items, cursor, detail, open, canCompare });
+  keyState.current = { items, cursor, detail, open, canCompare };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const tag = (e.target as HTMLElement).tagName;
@@ -150,6 +155,9 @@ export function CaseQueue({
         if (s.items[next]) void s.open(s.items[next].id);
       } else if (key === 'enter' && s.items[s.cursor]) {
         void s.open(s.items[s.cursor]!.id);
+      } else if (key === 'c' && s.canCompare(s.detail)) {
+        e.preventDefault();
+        setComparing(true);
       } else if (SHORTCUTS[key] && s.detail?.actions.includes(SHORTCUTS[key])) {
         e.preventDefault();
         const action = SHORTCUTS[key];
@@ -301,6 +309,16 @@ export function CaseQueue({
             width: 100,
             render: (_v, r) => <StateTag state={r.state} label={r.stateLabel} overdue={r.overdue} />,
           },
+          {
+            title: '',
+            width: 120,
+            render: (_v, r) => (
+              <>
+                {!!r.duplicates && <Tag color="orange">{t('queue.duplicateTag', { n: r.duplicates })}</Tag>}
+                {r.supervised && <Tag color="red">{t('queue.supervisedTag')}</Tag>}
+              </>
+            ),
+          },
           { title: t('col.category'), render: (_v, r) => r.category.name, width: 140 },
           { title: t('col.summary'), dataIndex: 'summary', ellipsis: true },
           { title: t('col.grid'), render: (_v, r) => r.grid?.name ?? '—', width: 160 },
@@ -336,8 +354,24 @@ export function CaseQueue({
           )
         }
       >
-        {detail ? <CaseView detail={detail} /> : <Spin />}
+        {detail ? (
+          <CaseView detail={detail} onCompare={canCompare(detail) ? () => setComparing(true) : undefined} />
+        ) : (
+          <Spin />
+        )}
       </Drawer>
+      {detail && (
+        <DuplicateCompare
+          caseId={detail.id}
+          open={comparing}
+          onClose={() => setComparing(false)}
+          onChanged={(updated) => {
+            if (updated) setDetail(updated);
+            else void loadCase(detail.id).then(setDetail, () => {});
+            void reload();
+          }}
+        />
+      )}
     </>
   );
 }

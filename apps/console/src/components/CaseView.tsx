@@ -1,15 +1,18 @@
 // One case as staff see it: what was reported, where, by whom (masked; "show" is audited), the
-// suggested department and why, possible duplicates, the time limits and the whole timeline.
+// suggested department and why, possible duplicates (compared side by side), supervision, every
+// attachment and the whole timeline; on its own page also linked and merged cases and the audit trail.
 import { Suspense, lazy, useState } from 'react';
-import { Alert, Button, Descriptions, Image, Input, Modal, Space, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Descriptions, Input, Modal, Space, Tag, Timeline, Typography } from 'antd';
 import { CHANNEL_LABELS } from '@jiedao/contracts';
 import { api } from '@jiedao/web/api';
 import type { ApiError } from '@jiedao/web/api';
 import { formatDateTime } from '@jiedao/web/time';
 import { Link } from '@jiedao/web/router';
+import { COMPARES_DUPLICATES, READS_AUDIT, openDuplicates } from '../lib/cases';
 import { pick, useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
 import type { CaseDetail } from '../lib/types';
+import { Attachments, AuditTrail, RelatedCases } from './CaseExtras';
 
 const CaseMap = lazy(() => import('./CaseMap'));
 
@@ -25,9 +28,21 @@ export function StateTag({ state, label, overdue }: { state: string; label: stri
   return <Tag color={color}>{label}</Tag>;
 }
 
-export function CaseView({ detail }: { detail: CaseDetail }) {
+export function CaseView({
+  detail,
+  onCompare,
+  page = false,
+}: {
+  detail: CaseDetail;
+  /** open the side-by-side comparison of possible duplicates */
+  onCompare?: () => void;
+  /** on the case's own page: also linked and merged cases and the audit trail */
+  page?: boolean;
+}) {
   const { t, locale } = useI18n();
-  const { departments } = useSession();
+  const { departments, me } = useSession();
+  const [revealed, setRevealed] = useState(0);
+  const duplicates = openDuplicates(detail);
   const suggestion = detail.suggestion;
   const suggestedName = suggestion
     ? departments.find((d) => d.id === (suggestion.departmentId ?? suggestion.externalBodyId))?.name
@@ -56,7 +71,7 @@ export function CaseView({ detail }: { detail: CaseDetail }) {
           {detail.address ? ` · ${detail.address}` : ''}
         </Descriptions.Item>
         <Descriptions.Item label={t('case.reporter')}>
-          <Reporter detail={detail} />
+          <Reporter detail={detail} onRevealed={() => setRevealed((n) => n + 1)} />
         </Descriptions.Item>
         {detail.currentClock && (
           <Descriptions.Item label={t('col.due')}>
@@ -68,26 +83,37 @@ export function CaseView({ detail }: { detail: CaseDetail }) {
         {detail.department && (
           <Descriptions.Item label={t('case.department')}>{detail.department.name}</Descriptions.Item>
         )}
+        {detail.masterCase && (
+          <Descriptions.Item label={t('case.master')}>
+            <Link href={`/console/cases/${detail.masterCase.id}`}>{detail.masterCase.number}</Link>
+          </Descriptions.Item>
+        )}
       </Descriptions>
+
+      {detail.supervised && (
+        <Alert
+          type={detail.superviseAcknowledgedAt ? 'success' : 'warning'}
+          showIcon
+          title={
+            detail.superviseAcknowledgedAt
+              ? t('case.supervisionAcked', {
+                  message: detail.superviseMessage ?? '',
+                  at: formatDateTime(detail.superviseAcknowledgedAt, locale),
+                })
+              : t('case.supervisionWaiting', { message: detail.superviseMessage ?? '' })
+          }
+        />
+      )}
 
       <Suspense fallback={null}>
         <CaseMap gridCode={detail.grid?.code ?? null} location={detail.location} label={t('case.location')} />
       </Suspense>
 
-      {detail.photos.length > 0 && (
-        <Image.PreviewGroup>
-          <Space wrap>
-            {detail.photos.map((p) => (
-              <Image
-                key={p.id}
-                src={p.thumbUrl}
-                preview={{ src: p.url }}
-                className="jd-photo"
-                alt={t('case.photos')}
-              />
-            ))}
-          </Space>
-        </Image.PreviewGroup>
+      {(page || detail.photos.length > 0) && (
+        <div>
+          {page && <Typography.Title level={5}>{t('case.attachments')}</Typography.Title>}
+          <Attachments photos={detail.photos} />
+        </div>
       )}
 
       {suggestion && ['submitted', 'accepted'].includes(detail.state) && (
@@ -104,18 +130,31 @@ export function CaseView({ detail }: { detail: CaseDetail }) {
         />
       )}
 
-      <div>
-        <Typography.Title level={5}>{t('case.duplicates')}</Typography.Title>
-        {detail.links.length === 0 ? (
-          <Typography.Text type="secondary">{t('case.noDuplicates')}</Typography.Text>
-        ) : (
-          detail.links.map((l) => (
-            <div key={l.id}>
-              <Link href={`/console/cases/${l.id}`}>{l.number}</Link> {l.summary ?? ''}
-            </div>
-          ))
-        )}
-      </div>
+      {page ? (
+        <RelatedCases detail={detail} />
+      ) : (
+        <div>
+          <Typography.Title level={5}>{t('case.duplicates')}</Typography.Title>
+          {duplicates.length === 0 ? (
+            <Typography.Text type="secondary">{t('case.noDuplicates')}</Typography.Text>
+          ) : (
+            duplicates.map((l) => (
+              <div key={l.case.id}>
+                <Link href={`/console/cases/${l.case.id}`}>{l.case.number}</Link>{' '}
+                {l.distanceM !== null && (
+                  <Typography.Text type="secondary">
+                    {t('cmp.metres', { m: Math.round(l.distanceM) })} ·{' '}
+                  </Typography.Text>
+                )}
+                {l.case.description.length > 60 ? `${l.case.description.slice(0, 60)}…` : l.case.description}
+              </div>
+            ))
+          )}
+        </div>
+      )}
+      {duplicates.length > 0 && onCompare && COMPARES_DUPLICATES.includes(me.role) && (
+        <Button onClick={onCompare}>{t('cmp.open')}</Button>
+      )}
 
       <div>
         <Typography.Title level={5}>{t('case.timeline')}</Typography.Title>
@@ -138,12 +177,14 @@ export function CaseView({ detail }: { detail: CaseDetail }) {
           }))}
         />
       </div>
+
+      {page && READS_AUDIT.includes(me.role) && <AuditTrail caseId={detail.id} refresh={revealed} />}
     </Space>
   );
 }
 
 /** The reporter masked; "show in full" asks why and is written to the audit log by the server. */
-function Reporter({ detail }: { detail: CaseDetail }) {
+function Reporter({ detail, onRevealed }: { detail: CaseDetail; onRevealed: () => void }) {
   const { t } = useI18n();
   const [open, setOpen] = useState(false);
   const [reason, setReason] = useState('');
@@ -160,6 +201,7 @@ function Reporter({ detail }: { detail: CaseDetail }) {
       );
       setFull([res.realName, res.phone].filter(Boolean).join(' '));
       setOpen(false);
+      onRevealed();
     } catch (e) {
       setError((e as ApiError).message);
     }

@@ -54,4 +54,30 @@ export class AuditService {
       items: items.map((r) => ({ ...r, detail: r.detail ? (JSON.parse(r.detail) as unknown) : null })),
     };
   }
+
+  /** The entries about any of some subjects (e.g. a case and its photos), newest first, a page at
+   * a time. */
+  async listForSubjects(
+    subjects: readonly { kind: string; ids: readonly string[] }[],
+    page: { offset: number; limit: number },
+  ) {
+    const wanted = subjects.filter((s) => s.ids.length > 0);
+    if (wanted.length === 0) return { total: 0, items: [] };
+    const q = this.ctx.kysely
+      .selectFrom('audit_log')
+      .where((eb) =>
+        eb.or(
+          wanted.map((s) => eb.and([eb('subject_kind', '=', s.kind), eb('subject_id', 'in', [...s.ids])])),
+        ),
+      );
+    const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const items = await q.selectAll().orderBy('id', 'desc').offset(page.offset).limit(page.limit).execute();
+    return {
+      total: Number(total.n),
+      items: items.map((r) => ({
+        ...r,
+        detail: r.detail ? (JSON.parse(r.detail) as Record<string, unknown>) : null,
+      })),
+    };
+  }
 }

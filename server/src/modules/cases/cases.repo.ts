@@ -307,4 +307,214 @@ export class CasesRepo {
     if (page.state) q = q.where('state', '=', page.state);
     return q;
   }
+
+  // ── possible duplicates ────────────────────────────────────────────────
+  /** The cases linked to `caseId` as possible duplicates (either direction) that no one has kept
+   * apart, nearest first, a page at a time. */
+  async duplicateCandidates(caseId: string, page: { offset: number; limit: number }) {
+    const base = this.db
+      .selectFrom('case_link as l')
+      .innerJoin('case_record as o', (j) =>
+        j.on((eb) =>
+          eb.or([
+            eb.and([eb('l.case_id', '=', caseId), eb('o.id', '=', eb.ref('l.other_case_id'))]),
+            eb.and([eb('l.other_case_id', '=', caseId), eb('o.id', '=', eb.ref('l.case_id'))]),
+          ]),
+        ),
+      )
+      .where('l.kind', '=', 'possible_duplicate')
+      .where((eb) => eb.or([eb('l.case_id', '=', caseId), eb('l.other_case_id', '=', caseId)]))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('case_link as s')
+              .select('s.case_id')
+              .where('s.kind', '=', 'not_duplicate')
+              .where((e2) =>
+                e2.or([
+                  e2.and([e2('s.case_id', '=', caseId), e2('s.other_case_id', '=', e2.ref('o.id'))]),
+                  e2.and([e2('s.other_case_id', '=', caseId), e2('s.case_id', '=', e2.ref('o.id'))]),
+                ]),
+              ),
+          ),
+        ),
+      );
+    const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const items = await base
+      .selectAll('o')
+      .select('l.distance_m as link_distance_m')
+      .orderBy('l.distance_m')
+      .orderBy('o.id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute();
+    return { total: Number(n), items };
+  }
+
+  /** Whether two cases are linked as possible duplicates (either direction). */
+  async isDuplicatePair(a: string, b: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('case_link')
+      .select('case_id')
+      .where('kind', '=', 'possible_duplicate')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('case_id', '=', a), eb('other_case_id', '=', b)]),
+          eb.and([eb('case_id', '=', b), eb('other_case_id', '=', a)]),
+        ]),
+      )
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  /** Records a dispatcher's decision that two cases are not duplicates (idempotent). */
+  async keepApart(caseId: string, otherId: string, distance: number | null, at: string): Promise<void> {
+    await this.db
+      .insertInto('case_link')
+      .values({
+        case_id: caseId,
+        other_case_id: otherId,
+        kind: 'not_duplicate',
+        distance_m: distance,
+        created_at: at,
+      })
+      .onConflict((oc) => oc.columns(['case_id', 'other_case_id', 'kind']).doNothing())
+      .execute();
+  }
+
+  /** How many open possible duplicates each of some cases has (for list badges). */
+  async duplicateCounts(caseIds: readonly string[]): Promise<Map<string, number>> {
+    if (caseIds.length === 0) return new Map();
+    const ids = [...caseIds];
+    const rows = await this.db
+      .selectFrom('case_link')
+      .select(['case_id', 'other_case_id', 'kind'])
+      .where((eb) => eb.or([eb('case_id', 'in', ids), eb('other_case_id', 'in', ids)]))
+      .execute();
+    const apart = new Set(
+      rows
+        .filter((r) => r.kind === 'not_duplicate')
+        .flatMap((r) => [`${r.case_id}|${r.other_case_id}`, `${r.other_case_id}|${r.case_id}`]),
+    );
+    const wanted = new Set(ids);
+    const out = new Map<string, number>();
+    for (const r of rows) {
+      if (r.kind !== 'possible_duplicate' || apart.has(`${r.case_id}|${r.other_case_id}`)) continue;
+      for (const id of [r.case_id, r.other_case_id]) if (wanted.has(id)) out.set(id, (out.get(id) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /** Cases merged into a master, oldest first, a page at a time. */
+  async mergedPage(masterId: string, page: { offset: number; limit: number }) {
+    const base = this.db.selectFrom('case_record').where('master_case_id', '=', masterId);
+    const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const items = await base
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute();
+    return { total: Number(n), items };
+  }
+
+  /** Staff display names by id (labels for the audit trail). */
+  async staffNames(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('staff')
+      .select(['id', 'display_name'])
+      .where('id', 'in', [...ids])
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.display_name]));
+  }
+
+  // ── supervision ────────────────────────────────────────────────────────
+  /** Open cases by department (null: not with a department yet): how many, about to be late (a
+   * running clock past its warning, not yet overdue), overdue, supervised, and supervised but not
+   * acknowledged. Most overdue first, a page of departments at a time. */
+  async supervisionSummary(now: string, page: { offset: number; limit: number }) {
+    const grouped = this.db
+      .selectFrom('case_record as c')
+      .where('c.state', 'in', [...OPEN_STATES])
+      .groupBy('c.department_id');
+    const { n } = await this.db
+      .selectFrom(grouped.select('c.department_id').as('g'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const one = (cond: ReturnType<typeof sql<number>>) =>
+      sql<number>`sum(case when ${cond} then 1 else 0 end)`;
+    const rows = await grouped
+      .select('c.department_id')
+      .select((eb) => [
+        eb.fn.countAll<number>().as('open'),
+        one(sql`c.overdue = 1`).as('overdue'),
+        one(sql`c.overdue = 0 and ${dueSoonSql(now)}`).as('due_soon'),
+        one(sql`c.supervised = 1`).as('supervised'),
+        one(sql`c.supervised = 1 and c.supervise_acknowledged_at is null`).as('unacknowledged'),
+      ])
+      .orderBy(sql`sum(case when c.overdue = 1 then 1 else 0 end)`, 'desc')
+      .orderBy(sql`count(*)`, 'desc')
+      .orderBy('c.department_id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute();
+    return {
+      total: Number(n),
+      items: rows.map((r) => ({
+        departmentId: r.department_id,
+        open: Number(r.open),
+        overdue: Number(r.overdue ?? 0),
+        dueSoon: Number(r.due_soon ?? 0),
+        supervised: Number(r.supervised ?? 0),
+        unacknowledged: Number(r.unacknowledged ?? 0),
+      })),
+    };
+  }
+
+  /** The open cases of one department (null: none yet) in one supervision bucket, most urgent first,
+   * with when each was last supervised. */
+  async supervisionCases(
+    f: { departmentId: string | null; bucket: SupervisionBucket; now: string },
+    page: { offset: number; limit: number },
+  ) {
+    let base = this.db.selectFrom('case_record as c').where('c.state', 'in', [...OPEN_STATES]);
+    base =
+      f.departmentId === null
+        ? base.where('c.department_id', 'is', null)
+        : base.where('c.department_id', '=', f.departmentId);
+    if (f.bucket === 'overdue') base = base.where('c.overdue', '=', 1);
+    if (f.bucket === 'due_soon') base = base.where('c.overdue', '=', 0).where(dueSoonSql(f.now));
+    if (f.bucket === 'supervised') base = base.where('c.supervised', '=', 1);
+    if (f.bucket === 'unacknowledged')
+      base = base.where('c.supervised', '=', 1).where('c.supervise_acknowledged_at', 'is', null);
+    const { n } = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const items = await base
+      .selectAll('c')
+      .select((eb) =>
+        eb
+          .selectFrom('case_event as e')
+          .select((e2) => e2.fn.max('e.created_at').as('at'))
+          .whereRef('e.case_id', '=', 'c.id')
+          .where('e.action', '=', 'supervise')
+          .as('supervised_at'),
+      )
+      .orderBy('c.overdue', 'desc')
+      .orderBy('c.supervised', 'desc')
+      .orderBy('c.created_at')
+      .orderBy('c.id')
+      .offset(page.offset)
+      .limit(page.limit)
+      .execute();
+    return { total: Number(n), items };
+  }
+}
+
+export type SupervisionBucket = 'open' | 'due_soon' | 'overdue' | 'supervised' | 'unacknowledged';
+
+/** A running clock of case `c` has passed its warning time (75 % by default) at `now`. */
+function dueSoonSql(now: string) {
+  return sql<boolean>`exists (select 1 from case_clock k where k.case_id = c.id and k.stopped_at is null and k.warn_at <= ${now})`;
 }

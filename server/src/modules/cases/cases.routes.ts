@@ -239,6 +239,144 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
     },
   );
 
+  r.get(
+    '/api/cases/:id/duplicates',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'A case and its possible duplicates side by side (dispatcher, leader, admin)',
+        description:
+          'Each candidate with its text, report photos, place, channel, time, state, distance in metres, ' +
+          'minutes apart, text similarity (0–1) and whether this case may be merged into it (`canMergeInto`) ' +
+          'or it into this case (`canMergeFrom`). Pairs kept apart are left out. Nearest first.',
+        params: idParam,
+        querystring: z.object({
+          page: pageQuery.page,
+          pageSize: z.coerce.number().int().min(1).max(20).default(5),
+        }),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      const q = req.query;
+      const res = await cases.duplicates(actor, req.params.id, req.locale, {
+        offset: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+      });
+      return { ...res, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  r.post(
+    '/api/cases/:id/duplicates/:otherId/keep-apart',
+    {
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Not duplicates: stop offering two linked cases as duplicates of each other (dispatcher; audited)',
+        params: z.object({ id: z.string().min(1).max(64), otherId: z.string().min(1).max(64) }),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      return cases.keepApart(actor, req.params.id, req.params.otherId, req.ip);
+    },
+  );
+
+  r.get(
+    '/api/cases/:id/merged',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Cases merged into this one (staff who may see it), oldest first',
+        params: idParam,
+        querystring: z.object(pageQuery),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      const q = req.query;
+      const res = await cases.mergedCases(actor, req.params.id, req.locale, {
+        offset: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+      });
+      return { ...res, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  r.get(
+    '/api/cases/:id/audit',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'The case’s audit trail: who read or changed what, newest first (admin, leader)',
+        params: idParam,
+        querystring: z.object(pageQuery),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      const q = req.query;
+      const res = await cases.auditTrail(actor, req.params.id, {
+        offset: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+      });
+      return { ...res, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  r.get(
+    '/api/supervision/departments',
+    {
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Open cases by department: open, about to be late, overdue, supervised, unacknowledged (leader, admin)',
+        description:
+          '“About to be late” (`dueSoon`): a running time limit past its warning point (`warnFraction` of it, ' +
+          '75 % by default) and not yet overdue. `department: null` gathers cases not with a department yet. ' +
+          'Most overdue first.',
+        querystring: z.object(pageQuery),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      const q = req.query;
+      const res = await cases.supervisionSummary(actor, req.locale, {
+        offset: (q.page - 1) * q.pageSize,
+        limit: q.pageSize,
+      });
+      return { ...res, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
+  r.get(
+    '/api/supervision/cases',
+    {
+      schema: {
+        tags: ['cases'],
+        summary:
+          'One department’s open cases in one supervision bucket, with their supervision (leader, admin)',
+        querystring: z.object({
+          department: z.string().min(1).max(64).describe('department id, or `none` for cases without one'),
+          bucket: z.enum(['open', 'due_soon', 'overdue', 'supervised', 'unacknowledged']).default('open'),
+          ...pageQuery,
+        }),
+      },
+    },
+    async (req) => {
+      const actor = requireStaff(req);
+      const q = req.query;
+      const res = await cases.supervisionCases(
+        actor,
+        req.locale,
+        { departmentId: q.department === 'none' ? null : q.department, bucket: q.bucket },
+        { offset: (q.page - 1) * q.pageSize, limit: q.pageSize },
+      );
+      return { ...res, page: q.page, pageSize: q.pageSize };
+    },
+  );
+
   r.post(
     '/api/cases/:id/photos/:uploadId/public',
     {

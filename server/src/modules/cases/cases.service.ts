@@ -34,9 +34,10 @@ import { CaseViews, SEES_ANONYMOUS_REPORTER } from './cases.views.js';
 import { cellsWithin, geoCell } from './case.cells.js';
 import { describeEvent } from './case.describe.js';
 import type { ActionInput } from './case.machine.js';
-import { decide } from './case.machine.js';
+import { availableActions, decide } from './case.machine.js';
 import { clockChange } from './case.clocks.js';
-import type { CaseListFilter, CaseRow, CasesRepo } from './cases.repo.js';
+import type { CaseListFilter, CaseRow, CasesRepo, SupervisionBucket } from './cases.repo.js';
+import { textSimilarity } from './case.similarity.js';
 
 export interface SubmitInput {
   channel: Channel;
@@ -65,6 +66,12 @@ const CASE_VIEW_ROLES = ['admin', 'dispatcher', 'leader', 'handler', 'grid_worke
 export const EXPORT_MAX_ROWS = 50_000;
 /** Roles that may export reporters' phone numbers unmasked (`personal=1`, audited). */
 export const EXPORTS_PERSONAL_DATA: readonly string[] = ['admin', 'leader'];
+/** Roles that see every case (and so may compare any possible duplicates). */
+const SEES_ALL_CASES: readonly string[] = ['admin', 'dispatcher', 'leader'];
+/** Roles that read a case's audit trail (as they read the audit log). */
+const READS_CASE_AUDIT: readonly string[] = ['admin', 'leader'];
+/** Roles that see the supervision overview by department. */
+const SUPERVISES: readonly string[] = ['admin', 'leader'];
 
 export class CasesService {
   private readonly views: CaseViews;
@@ -816,7 +823,16 @@ export class CasesService {
     const scoped = await this.staffScope(actor, filter);
     const res = await this.repo.list(scoped, page);
     const running = await this.views.runningMap(res.items);
-    return { total: res.total, items: res.items.map((r) => this.views.listItem(r, locale, running)) };
+    const duplicates = await this.repo.duplicateCounts(
+      res.items.filter((r) => OPEN_STATES.includes(r.state as CaseState)).map((r) => r.id),
+    );
+    return {
+      total: res.total,
+      items: res.items.map((r) => ({
+        ...this.views.listItem(r, locale, running),
+        duplicates: duplicates.get(r.id) ?? 0,
+      })),
+    };
   }
 
   /** The filter limited to what the staff member may see; a community may be given by its code. */
@@ -936,16 +952,17 @@ export class CasesService {
       );
       out.phone = r.phone;
       out.realName = r.realName;
-    } else {
-      await this.deps.audit.record({
-        actor,
-        action: 'case.contact_read',
-        subjectKind: 'case',
-        subjectId: row.id,
-        detail: { reason },
-        ip,
-      });
     }
+    // on the case too (the resident's own entry is written by identity), so the case's audit trail
+    // shows who saw its reporter
+    await this.deps.audit.record({
+      actor,
+      action: row.reporter_resident_id ? 'case.reporter_read' : 'case.contact_read',
+      subjectKind: 'case',
+      subjectId: row.id,
+      detail: { reason },
+      ip,
+    });
     return out;
   }
 
@@ -963,6 +980,202 @@ export class CasesService {
       detail: { caseId },
     });
     return this.deps.media.view(u, true);
+  }
+
+  // ── possible duplicates side by side ────────────────────────────────────
+  /** A case and its possible duplicates, each as the dispatcher compares them: text, photos, place,
+   * channel, time, state, distance, time apart, text similarity, and which way they may be merged.
+   * For the roles that see every case (dispatcher, leader, admin). */
+  async duplicates(
+    actor: StaffActor,
+    caseId: string,
+    locale: Locale,
+    page: { offset: number; limit: number },
+  ) {
+    const row = await this.load(actor, caseId);
+    if (!SEES_ALL_CASES.includes(actor.role)) throw new AppError('auth.forbidden');
+    const res = await this.repo.duplicateCandidates(row.id, page);
+    const photos = await this.deps.media.forCases([row.id, ...res.items.map((r) => r.id)]);
+    const side = async (r: CaseRow) => {
+      const c = await this.views.common(r, locale);
+      return {
+        id: c.id,
+        number: c.number,
+        state: c.state,
+        stateLabel: c.stateLabel,
+        channel: c.channel,
+        category: c.category,
+        title: c.title,
+        description: c.description,
+        address: c.address,
+        location: c.location,
+        grid: c.grid,
+        outsideArea: c.outsideArea,
+        department: c.department,
+        createdAt: c.createdAt,
+        overdue: c.overdue,
+        masterCaseId: r.master_case_id,
+        photos: photos
+          .filter((p) => p.case_id === r.id && (p.role === 'report' || p.role === null))
+          .map((p) => this.deps.media.view(p)),
+      };
+    };
+    const mergeable = (from: CaseRow, into: CaseRow) =>
+      into.id !== from.id &&
+      !into.master_case_id &&
+      OPEN_STATES.includes(into.state as CaseState) &&
+      availableActions(this.views.snapshot(from, this.deps.catalog.get(from.category_id)), actor).includes(
+        'merge',
+      );
+    const text = (r: CaseRow) => `${r.title ?? ''} ${r.description}`;
+    const items = [];
+    for (const o of res.items) {
+      const { link_distance_m: linkDistance, ...other } = o;
+      const distance =
+        row.lat !== null && row.lng !== null && other.lat !== null && other.lng !== null
+          ? haversineMeters([row.lng, row.lat], [other.lng, other.lat])
+          : linkDistance;
+      items.push({
+        ...(await side(other)),
+        distanceM: distance === null ? null : Math.round(distance),
+        minutesApart: Math.round(
+          Math.abs(Date.parse(other.created_at) - Date.parse(row.created_at)) / 60_000,
+        ),
+        similarity: textSimilarity(text(row), text(other)),
+        sameCategory: other.category_id === row.category_id,
+        /** this case may be merged into that one */
+        canMergeInto: mergeable(row, other),
+        /** that case may be merged into this one */
+        canMergeFrom: mergeable(other, row),
+      });
+    }
+    return { case: await side(row), total: res.total, items };
+  }
+
+  /** The dispatcher decides two possible duplicates are different problems: they stop being
+   * offered as duplicates of each other. Audited on both cases. */
+  async keepApart(actor: StaffActor, caseId: string, otherId: string, ip: string) {
+    const row = await this.load(actor, caseId);
+    if (actor.role !== 'dispatcher') throw new AppError('auth.forbidden');
+    const other = await this.repo.byId(otherId);
+    if (!other || !(await this.repo.isDuplicatePair(row.id, other.id))) throw new AppError('case.not_found');
+    const now = this.ctx.clock.now().toISOString();
+    const distance =
+      row.lat !== null && row.lng !== null && other.lat !== null && other.lng !== null
+        ? Math.round(haversineMeters([row.lng, row.lat], [other.lng, other.lat]) * 10) / 10
+        : null;
+    await this.repo.keepApart(row.id, other.id, distance, now);
+    for (const [a, b] of [
+      [row, other],
+      [other, row],
+    ] as const) {
+      await this.deps.audit.record({
+        actor,
+        action: 'case.kept_apart',
+        subjectKind: 'case',
+        subjectId: a.id,
+        detail: { otherCaseId: b.id, otherNumber: b.number },
+        ip,
+      });
+    }
+    return { ok: true };
+  }
+
+  // ── the case page: merged cases, audit trail ─────────────────────────────
+  /** Cases merged into this one, oldest first; `accessible` says whether the caller may open each. */
+  async mergedCases(
+    actor: StaffActor,
+    caseId: string,
+    locale: Locale,
+    page: { offset: number; limit: number },
+  ) {
+    const row = await this.load(actor, caseId);
+    const res = await this.repo.mergedPage(row.id, page);
+    const running = await this.views.runningMap(res.items);
+    const items = [];
+    for (const r of res.items)
+      items.push({ ...this.views.listItem(r, locale, running), accessible: await this.canView(actor, r) });
+    return { total: res.total, items };
+  }
+
+  /** Who read or changed what of this case, newest first: the audit log's entries about the case
+   * and its photos. For administrators and leaders. */
+  async auditTrail(actor: StaffActor, caseId: string, page: { offset: number; limit: number }) {
+    const row = await this.load(actor, caseId);
+    if (!READS_CASE_AUDIT.includes(actor.role)) throw new AppError('auth.forbidden');
+    const uploads = (await this.deps.media.forCase(row.id)).map((p) => p.id);
+    const res = await this.deps.audit.listForSubjects(
+      [
+        { kind: 'case', ids: [row.id] },
+        { kind: 'upload', ids: uploads },
+      ],
+      page,
+    );
+    const names = await this.repo.staffNames(
+      res.items.filter((e) => e.actor_kind === 'staff' && e.actor_id).map((e) => e.actor_id!),
+    );
+    return {
+      total: res.total,
+      items: res.items.map((e) => ({
+        id: e.id,
+        at: e.at,
+        action: e.action,
+        actor: {
+          kind: e.actor_kind,
+          id: e.actor_id,
+          label: e.actor_kind === 'staff' && e.actor_id ? (names.get(e.actor_id) ?? null) : null,
+        },
+        subject: { kind: e.subject_kind, id: e.subject_id },
+        detail: e.detail,
+        ip: e.ip,
+      })),
+    };
+  }
+
+  // ── supervision (督办) by department ───────────────────────────────────
+  /** Open cases by department: open, about to be late, overdue, supervised, not acknowledged. */
+  async supervisionSummary(actor: StaffActor, locale: Locale, page: { offset: number; limit: number }) {
+    if (!SUPERVISES.includes(actor.role)) throw new AppError('auth.forbidden');
+    const now = this.ctx.clock.now().toISOString();
+    const res = await this.repo.supervisionSummary(now, page);
+    return {
+      asOf: now,
+      warnFraction: this.ctx.config.sla.warnFraction,
+      total: res.total,
+      items: res.items.map((r) => {
+        const d = this.deps.org.department(r.departmentId);
+        return {
+          ...r,
+          department: d ? { id: d.id, name: locale === 'en' ? d.name_en : d.name_zh } : null,
+        };
+      }),
+    };
+  }
+
+  /** One department's open cases in one bucket (`departmentId` null: not with a department yet),
+   * each with its supervision: message, when, acknowledged when. */
+  async supervisionCases(
+    actor: StaffActor,
+    locale: Locale,
+    f: { departmentId: string | null; bucket: SupervisionBucket },
+    page: { offset: number; limit: number },
+  ) {
+    if (!SUPERVISES.includes(actor.role)) throw new AppError('auth.forbidden');
+    const res = await this.repo.supervisionCases({ ...f, now: this.ctx.clock.now().toISOString() }, page);
+    const running = await this.views.runningMap(res.items);
+    return {
+      total: res.total,
+      items: res.items.map(({ supervised_at: supervisedAt, ...r }) => ({
+        ...this.views.listItem(r, locale, running),
+        supervision: r.supervised
+          ? {
+              message: r.supervise_message,
+              at: (supervisedAt as string | null) ?? null,
+              acknowledgedAt: r.supervise_acknowledged_at,
+            }
+          : null,
+      })),
+    };
   }
 
   // ── the public board ───────────────────────────────────────────────────

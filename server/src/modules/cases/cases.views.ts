@@ -213,17 +213,7 @@ export class CaseViews {
           ? Date.parse(c.stopped_at) > Date.parse(c.due_at)
           : Date.parse(c.due_at) < this.ctx.clock.now().getTime(),
       })),
-      links: (await this.repo.links(row.id)).map((l) => ({
-        kind: l.kind,
-        distanceM: l.distance_m,
-        case: {
-          id: l.id,
-          number: l.number,
-          state: l.state,
-          description: l.description,
-          createdAt: l.created_at,
-        },
-      })),
+      links: linkViews(await this.repo.links(row.id)),
       masterCase: master ? { id: master.id, number: master.number, state: master.state } : null,
       mergedCases: (await this.repo.mergedInto(row.id)).map((m) => ({
         id: m.id,
@@ -271,4 +261,39 @@ export class CaseViews {
     const clocks = await this.repo.runningClocksFor(rows.map((r) => r.id));
     return new Map(clocks.map((c) => [c.case_id, { clock: c.clock, dueAt: c.due_at }]));
   }
+}
+
+/** A case's links, one per other case: a pair kept apart shows as `not_duplicate` only. */
+function linkViews(
+  rows: {
+    kind: string;
+    distance_m: number | null;
+    id: string;
+    number: string;
+    state: string;
+    description: string;
+    created_at: string;
+  }[],
+) {
+  const apart = new Set(rows.filter((l) => l.kind === 'not_duplicate').map((l) => l.id));
+  const seen = new Set<string>();
+  const out = [];
+  for (const l of rows) {
+    if (l.kind === 'possible_duplicate' && apart.has(l.id)) continue;
+    const key = `${l.kind}|${l.id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      kind: l.kind,
+      distanceM: l.distance_m,
+      case: {
+        id: l.id,
+        number: l.number,
+        state: l.state,
+        description: l.description,
+        createdAt: l.created_at,
+      },
+    });
+  }
+  return out;
 }
