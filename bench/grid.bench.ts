@@ -3,7 +3,7 @@
 import { generateDemoGrids } from '../server/src/modules/org/geo/demo-grids.js';
 import { GridIndex, naiveLocate } from '../server/src/modules/org/geo/grid-index.js';
 import type { GridShape } from '../server/src/modules/org/geo/grid-index.js';
-import { mulberry32 } from '../server/src/modules/org/geo/random.js';
+import { mulberry32 } from '../server/src/kernel/random.js';
 
 interface BenchResult {
   name: string;

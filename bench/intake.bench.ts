@@ -25,7 +25,7 @@ import { lastLoggedCode } from '../server/src/adapters/sms/index.js';
 import { generateDemoGrids } from '../server/src/modules/org/geo/demo-grids.js';
 import { pointInGeometryXY, ringsBBox } from '../server/src/modules/org/geo/geometry.js';
 import { GridIndex } from '../server/src/modules/org/geo/grid-index.js';
-import { mulberry32 } from '../server/src/modules/org/geo/random.js';
+import { mulberry32 } from '../server/src/kernel/random.js';
 import { keepTempDir, makeTempDir, removeTempDir, startServer } from './lib/child-server.js';
 import type { ChildServer } from './lib/child-server.js';
 import { runLoad } from './lib/load.js';

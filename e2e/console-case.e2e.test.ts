@@ -3,7 +3,6 @@
 // a leader's supervision page shows a department with an overdue case, supervises it with a message,
 // the department's handler acknowledges it and the leader sees it acknowledged; the case page's audit
 // trail shows who revealed the reporter and why.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StaffRole } from '@jiedao/contracts';
 import type { StaffActor } from '../server/src/kernel/actor.js';
@@ -11,7 +10,13 @@ import { ManualClock, systemClock } from '../server/src/kernel/clock.js';
 import { makePhoto, multipartBody } from '../server/src/test/helpers.js';
 import { messages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/console/src/lib/messages.js';
-import { describeBrowser, desktopContext, screenshotPath, startE2E } from './harness.js';
+import {
+  describeBrowser,
+  desktopContext,
+  screenshotPath,
+  startE2E,
+  signInConsole as signIn,
+} from './harness.js';
 import type { E2E } from './harness.js';
 
 let e: E2E;
@@ -27,14 +32,6 @@ const w = (key: MessageKey, vars: Record<string, string | number> = {}) => {
   for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
   return s;
 };
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/console');
-  await page.getByLabel(w('signin.username')).fill(username);
-  await page.getByLabel(w('signin.password')).fill('jiedao-demo');
-  await page.getByRole('button', { name: w('signin.submit') }).click();
-  await page.getByRole('button', { name: w('app.signOut') }).waitFor();
-}
 
 async function staffActor(username: string): Promise<StaffActor> {
   const s = await e.t.ctx.kysely

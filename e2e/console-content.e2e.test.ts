@@ -3,12 +3,17 @@
 // saves it as a draft (residents do not see it), previews the server's sanitised rendering,
 // publishes it (residents see it, without the script), and finds the seeded quiet section flagged in
 // the freshness view.
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makePhoto } from '../server/src/test/helpers.js';
 import { messages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/console/src/lib/messages.js';
-import { describeBrowser, desktopContext, screenshotPath, startE2E } from './harness.js';
+import {
+  describeBrowser,
+  desktopContext,
+  screenshotPath,
+  startE2E,
+  signInConsole as signIn,
+} from './harness.js';
 import type { E2E } from './harness.js';
 
 let e: E2E;
@@ -20,14 +25,6 @@ afterAll(async () => {
 });
 
 const w = (key: MessageKey) => messages.zh[key];
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/console');
-  await page.getByLabel(w('signin.username')).fill(username);
-  await page.getByLabel(w('signin.password')).fill('jiedao-demo');
-  await page.getByRole('button', { name: w('signin.submit') }).click();
-  await page.getByRole('button', { name: w('app.signOut') }).waitFor();
-}
 
 interface PublicList {
   items: { id: string; title: string }[];

@@ -7,14 +7,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import jsQRModule from 'jsqr';
-import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totp } from '../server/src/modules/identity/totp.js';
 import { makePhoto } from '../server/src/test/helpers.js';
 import { messages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/console/src/lib/messages.js';
-import { OUTPUT_DIR, describeBrowser, desktopContext, screenshotPath, startE2E } from './harness.js';
+import {
+  OUTPUT_DIR,
+  describeBrowser,
+  desktopContext,
+  screenshotPath,
+  startE2E,
+  signInConsole as signIn,
+} from './harness.js';
 import type { E2E } from './harness.js';
 
 let e: E2E;
@@ -32,14 +38,6 @@ const jsQR = jsQRModule as unknown as (
   width: number,
   height: number,
 ) => { data: string } | null;
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/console');
-  await page.getByLabel(w('signin.username')).fill(username);
-  await page.getByLabel(w('signin.password')).fill('jiedao-demo');
-  await page.getByRole('button', { name: w('signin.submit') }).click();
-  await page.getByRole('button', { name: w('app.signOut') }).waitFor();
-}
 
 describeBrowser('staff console (Chromium, desktop)', () => {
   it('a live report is dispatched, handled with a photo and verified through the console', async () => {

@@ -5,13 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { describe } from 'vitest';
 import { CHROMIUM, PHONE_VIEWPORT, launchBrowser } from './browser.js';
 import { lastLoggedCode } from '../server/src/adapters/sms/index.js';
 import { createTestApp } from '../server/src/test/helpers.js';
 import type { TestApp, TestAppOptions } from '../server/src/test/helpers.js';
 import { messages } from '../apps/resident/src/lib/messages.js';
+import { messages as consoleMessages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/resident/src/lib/messages.js';
 
 export const OUTPUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'e2e-output');
@@ -139,4 +140,14 @@ export async function smsCode(e: E2E, phone: string): Promise<string> {
 export function screenshotPath(name: string): string {
   fs.mkdirSync(OUTPUT_DIR, { recursive: true });
   return path.join(OUTPUT_DIR, `${name}.png`);
+}
+
+/** Signs a demo staff account in to the console and waits for the signed-in shell. */
+export async function signInConsole(page: Page, username: string, password = 'jiedao-demo'): Promise<void> {
+  const w = consoleMessages.zh;
+  await page.goto('/console');
+  await page.getByLabel(w['signin.username']).fill(username);
+  await page.getByLabel(w['signin.password']).fill(password);
+  await page.getByRole('button', { name: w['signin.submit'] }).click();
+  await page.getByRole('button', { name: w['app.signOut'] }).waitFor();
 }

@@ -14,7 +14,7 @@ import { loadConfig } from '../../server/src/config.js';
 import { SwitchableClock } from '../../server/src/kernel/clock.js';
 import { addDays, dayStart, shanghaiDay } from '../../server/src/kernel/days.js';
 import { newId } from '../../server/src/kernel/ids.js';
-import { mulberry32 } from '../../server/src/modules/org/geo/random.js';
+import { mulberry32 } from '../../server/src/kernel/random.js';
 import { seedDemo } from '../../server/src/seed/demo.js';
 
 /** Bump when the generated data or the schema it depends on changes: a new cache is built. */

@@ -46,6 +46,8 @@ import { LIVE_CASE_TOPICS, LiveService, liveRoutes } from './modules/live/index.
 import { MediaService, mediaRoutes } from './modules/media/index.js';
 import { OrgRepo, OrgService, orgRoutes } from './modules/org/index.js';
 import { BrandingService, platformRoutes } from './modules/platform/index.js';
+import { HotRepo, HotService, hotRoutes } from './modules/hot/index.js';
+import { ClassifierService, classifyRoutes } from './modules/classify/index.js';
 import {
   CASE_TOPICS as STATS_CASE_TOPICS,
   StatsRepo,
@@ -67,13 +69,17 @@ export interface Services {
   content: ContentService;
   live: LiveService;
   stats: StatsService;
+  hot: HotService;
   branding: BrandingService;
+  classifier: ClassifierService;
 }
 
 export interface BuiltApp {
   app: FastifyInstance;
   ctx: AppContext;
   services: Services;
+  /** Starts a server's background work: the outbox worker and the sweep of unused content files. */
+  startWorker(): void;
   close(): Promise<void>;
 }
 
@@ -206,9 +212,42 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
     idempotent: true,
   });
   await stats.checkBuilt();
+  // hot issues: computed from recent cases when asked, cached until they change (no work at intake)
+  const hot = new HotService(ctx, new HotRepo(ctx.kysely), { org });
   const branding = new BrandingService(ctx, audit);
   await branding.reload();
-  return { audit, org, identity, catalog, dispatch, media, inbox, cases, content, live, stats, branding };
+  // the message classifier suggests (or, when sure, dispatches) after the rules; a person's different
+  // choice is kept as a correction for the next training
+  const classifier = new ClassifierService(ctx, {
+    org,
+    catalog,
+    dispatch,
+    audit,
+    loadCase: async (id, executor) => {
+      const r = await cases.repo.byId(id, executor);
+      return r
+        ? { text: [r.title, r.description].filter(Boolean).join('\n'), suggestion: r.suggestion }
+        : null;
+    },
+  });
+  await classifier.reload();
+  ctx.outbox.on('case.dispatch', 'classify.corrections', (e, trx) => classifier.onDispatched(e, trx));
+  return {
+    audit,
+    org,
+    identity,
+    catalog,
+    dispatch,
+    media,
+    inbox,
+    cases,
+    content,
+    live,
+    stats,
+    hot,
+    branding,
+    classifier,
+  };
 }
 
 export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
@@ -268,16 +307,26 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   contentRoutes(app, services.content);
   liveRoutes(app, services.live);
   statsRoutes(app, services.stats);
+  hotRoutes(app, services.hot);
   auditRoutes(app, services.audit);
+  classifyRoutes(app, services.classifier);
   await web.register(app);
 
-  if (opts.startWorker) ctx.outbox.start();
+  let stopContentSweeper: (() => Promise<void>) | undefined;
+  const startWorker = () => {
+    ctx.outbox.start();
+    // unused content files (deleted articles, abandoned uploads), every 6 h
+    stopContentSweeper ??= services.content.startFileSweeper();
+  };
+  if (opts.startWorker) startWorker();
 
   return {
     app,
     ctx,
     services,
+    startWorker,
     close: async () => {
+      await stopContentSweeper?.();
       await ctx.outbox.stop();
       await app.close();
       services.org.close();

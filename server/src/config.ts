@@ -97,6 +97,17 @@ const appSchema = z
   })
   .prefault({});
 
+/** The seven topics of the TipDM message-board corpus, mapped onto the demo subdistrict. */
+const DEFAULT_TOPICS: Record<string, { department: string; category?: string }> = {
+  城乡建设: { department: 'construction', category: 'suggestion.urban_rural' },
+  环境保护: { department: 'environment', category: 'suggestion.environment' },
+  交通运输: { department: 'urban', category: 'suggestion.transport' },
+  教育文体: { department: 'education', category: 'suggestion.education' },
+  劳动和社会保障: { department: 'social', category: 'suggestion.labour_social' },
+  商贸旅游: { department: 'economy', category: 'suggestion.commerce' },
+  卫生计生: { department: 'health', category: 'suggestion.health' },
+};
+
 const fileSchema = z
   .object({
     subdistrict: z
@@ -128,6 +139,11 @@ const fileSchema = z
         casesPerIp: limitSchema.default({ max: 300, windowSeconds: 3600 }),
         uploadsPerResident: limitSchema.default({ max: 90, windowSeconds: 3600 }),
         uploadsPerIp: limitSchema.default({ max: 900, windowSeconds: 3600 }),
+        /** residents asking for similar open cases before they report (a few per report) */
+        similarPerResident: limitSchema.default({ max: 60, windowSeconds: 3600 }),
+        similarPerIp: limitSchema.default({ max: 600, windowSeconds: 3600 }),
+        /** following and unfollowing cases */
+        followsPerResident: limitSchema.default({ max: 60, windowSeconds: 3600 }),
       })
       .prefault({}),
     sessions: z
@@ -140,11 +156,49 @@ const fileSchema = z
       { start: '09:00', end: '12:00' },
       { start: '14:00', end: '18:00' },
     ]),
+    // possible duplicates on intake (docs/reply-drafts.md): open cases of the same or a neighbouring
+    // grid (or within radiusMeters) of the last `days`, scored by text similarity + category + distance
     duplicates: z
-      .object({ radiusMeters: z.number().positive().default(50), days: z.number().positive().default(7) })
+      .object({
+        /** reports this close count as the same place */
+        radiusMeters: z.number().positive().default(50),
+        /** reports further apart than this (both with a point) are never duplicates */
+        maxMeters: z.number().positive().default(300),
+        days: z.number().positive().default(7),
+        /** text similarity (cosine, 0–1) below which two reports are never duplicates */
+        minSimilarity: z.number().min(0).max(1).default(0.15),
+        /** similarity + category bonus + proximity bonus at or above which they are */
+        minScore: z.number().min(0).max(2).default(0.5),
+        /** the most open cases compared with a new report */
+        maxCandidates: z.number().int().positive().max(500).default(60),
+      })
+      .prefault({}),
+    // reply drafts from similar past replies, for a person to edit (docs/reply-drafts.md)
+    replyDrafts: z
+      .object({
+        minSimilarity: z.number().min(0).max(1).default(0.1),
+        /** how many recent replied cases the drafts are searched in */
+        corpusSize: z.number().int().positive().default(5000),
+        /** how long the built search index is kept before it is rebuilt (new replies are added at once) */
+        cacheSeconds: z.number().int().positive().default(600),
+      })
       .prefault({}),
     reopenDays: z.number().positive().default(7),
     sla: z.object({ warnFraction: z.number().min(0.1).max(0.99).default(0.75) }).prefault({}),
+    /** the message classifier (issue 5): which topics go to which department (and category) */
+    classifier: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** the model registered and activated on first start (the demo seed); relative to the repo */
+        demoModel: z.string().nullable().default('server/models/tipdm.model.json.gz'),
+        /** auto-dispatch above the threshold that gave this precision out of fold */
+        targetPrecision: z.enum(['0.95', '0.98', '0.99']).default('0.98'),
+        /** topic (the model's label) → department code and, optionally, category code */
+        topics: z
+          .record(z.string(), z.object({ department: z.string(), category: z.string().optional() }))
+          .default(DEFAULT_TOPICS),
+      })
+      .prefault({}),
     uploads: z
       .object({
         maxBytes: z

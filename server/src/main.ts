@@ -16,7 +16,7 @@ async function main() {
         `Demo subdistrict seeded: ${report.grids} grids, ${report.cases} cases. Staff password: jiedao-demo`,
       );
   }
-  ctx.outbox.start();
+  built.startWorker();
   await app.listen({ port: config.port, host: config.host });
   ctx.log.info(
     `Jiedao (${ctx.db.dialect}) listening on ${config.publicUrl} — API docs at ${config.publicUrl}/docs`,

@@ -3,6 +3,7 @@ import type { MigrationSet } from './db/migrate.js';
 import { kernelMigrations } from './kernel/migrations.js';
 import { auditMigrations } from './modules/audit/index.js';
 import { casesMigrations } from './modules/cases/index.js';
+import { classifyMigrations } from './modules/classify/index.js';
 import { catalogMigrations } from './modules/catalog/index.js';
 import { contentMigrations } from './modules/content/index.js';
 import { dispatchMigrations } from './modules/dispatch/index.js';
@@ -24,4 +25,5 @@ export const allMigrations: MigrationSet = {
   ...inboxMigrations,
   ...contentMigrations,
   ...statsMigrations,
+  ...classifyMigrations,
 };

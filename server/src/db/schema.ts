@@ -114,6 +114,57 @@ export interface DispatchRuleTable {
   created_at: string;
 }
 
+// ── classify (the message classifier's models, corrections, evaluation sets) ──
+export interface ClassifyModelTable {
+  version: string;
+  /** JSON: the model's labels */
+  labels: string;
+  /** JSON: thresholds for 95/98/99 % precision */
+  thresholds: string;
+  /** JSON: the model's own cross-validation figures, or null */
+  cv: string | null;
+  /** JSON: training data and options */
+  provenance: string;
+  bytes: number;
+  /** the gzipped model file, base64 */
+  data: string;
+  note: string | null;
+  registered_at: string;
+  registered_by: string | null;
+}
+export interface ClassifyCorrectionTable {
+  id: string;
+  case_id: string;
+  text: string;
+  model_version: string | null;
+  predicted_label: string | null;
+  predicted_department_id: string | null;
+  confidence: number | null;
+  /** whether the classifier had dispatched it on its own */
+  auto: number;
+  department_id: string;
+  /** the topic the chosen department stands for (null when it stands for none or several) */
+  label: string | null;
+  staff_id: string | null;
+  created_at: string;
+}
+export interface ClassifyEvalsetTable {
+  id: string;
+  name: string;
+  lines: number;
+  /** JSON lines (text + label), gzipped, base64 */
+  data: string;
+  created_at: string;
+  created_by: string | null;
+}
+export interface ClassifyEvalTable {
+  model_version: string;
+  evalset_id: string;
+  /** JSON: the evaluation report */
+  report: string;
+  created_at: string;
+}
+
 // ── identity ──────────────────────────────────────────────────────────────
 export interface StaffTable {
   id: string;
@@ -268,6 +319,14 @@ export interface CaseLinkTable {
   other_case_id: string;
   kind: string;
   distance_m: number | null;
+  /** text similarity of the two cases when linked as possible duplicates (0–1) */
+  similarity: number | null;
+  created_at: string;
+}
+/** Residents who follow a case they did not report (offered as similar when they were about to). */
+export interface CaseFollowerTable {
+  case_id: string;
+  resident_id: string;
   created_at: string;
 }
 export interface CaseClockTable {
@@ -406,6 +465,13 @@ export interface ContentFileTable {
   storage_key: string;
   uploaded_by: string | null;
   created_at: string;
+  /** when the last article using it let go of it (null: never used, or in use) */
+  released_at: string | null;
+}
+/** Which articles use which files (cover, attachments, images in the body). */
+export interface ContentFileUseTable {
+  file_id: string;
+  article_id: string;
 }
 export interface ContentArticleTable {
   id: string;
@@ -440,6 +506,10 @@ export interface Database {
   department: DepartmentTable;
   category: CategoryTable;
   dispatch_rule: DispatchRuleTable;
+  classify_model: ClassifyModelTable;
+  classify_correction: ClassifyCorrectionTable;
+  classify_evalset: ClassifyEvalsetTable;
+  classify_eval: ClassifyEvalTable;
   staff: StaffTable;
   resident: ResidentTable;
   session: SessionTable;
@@ -449,12 +519,14 @@ export interface Database {
   case_record: CaseRecordTable;
   case_event: CaseEventTable;
   case_link: CaseLinkTable;
+  case_follower: CaseFollowerTable;
   case_clock: CaseClockTable;
   case_counter: CaseCounterTable;
   inbox_message: InboxMessageTable;
   staff_notice: StaffNoticeTable;
   content_section: ContentSectionTable;
   content_file: ContentFileTable;
+  content_file_use: ContentFileUseTable;
   content_article: ContentArticleTable;
   stats_case: StatsCaseTable;
   stats_day: StatsDayTable;

@@ -127,6 +127,28 @@ export const ERRORS = {
   },
   'org.not_found': { status: 404, zh: '找不到该部门或单位', en: 'No such department or body' },
   'category.not_found': { status: 404, zh: '找不到该类别', en: 'No such category' },
+  'classify.model_not_found': { status: 404, zh: '找不到该模型版本', en: 'No such model version' },
+  'classify.model_invalid': {
+    status: 400,
+    zh: '不是有效的分类模型文件（请上传 classify-train 生成的模型）',
+    en: 'Not a valid classifier model file (upload a model made by classify-train)',
+  },
+  'classify.model_exists': {
+    status: 409,
+    zh: '该模型版本已经登记过',
+    en: 'This model version is already registered',
+  },
+  'classify.no_previous': {
+    status: 409,
+    zh: '没有可回退的上一个版本',
+    en: 'There is no previous version to roll back to',
+  },
+  'classify.evalset_invalid': {
+    status: 400,
+    zh: '评测集格式有误：每行应为含 label 和 text 的 JSON',
+    en: 'The evaluation set is not valid: each line must be JSON with "label" and "text"',
+  },
+  'classify.evalset_not_found': { status: 404, zh: '找不到该评测集', en: 'No such evaluation set' },
   'dispatch.rule_not_found': { status: 404, zh: '找不到该分拨规则', en: 'No such dispatch rule' },
   'upload.not_an_image': {
     status: 415,
@@ -221,10 +243,25 @@ export const ERRORS = {
     zh: '该部门不存在或已停用',
     en: 'That department does not exist or is inactive',
   },
+  'case.follow_own': {
+    status: 409,
+    zh: '这是您自己反映的案卷，无需关注',
+    en: 'You reported this case yourself; there is no need to follow it',
+  },
+  'case.follow_closed': {
+    status: 409,
+    zh: '该案卷已办结或已合并，不能再关注',
+    en: 'This case is closed or merged and can no longer be followed',
+  },
   'case.export_too_large': {
     status: 422,
     zh: '导出的案卷超过上限（50,000 条），请缩小筛选范围（如日期、社区、状态）后再导出',
     en: 'Too many cases to export (the limit is 50,000); narrow the filters (dates, community, state) and try again',
+  },
+  'hot.not_found': {
+    status: 404,
+    zh: '找不到该热点问题（热点每隔几分钟重新计算，可能已变化）',
+    en: 'No such hot issue (hot issues are recomputed every few minutes and may have changed)',
   },
   'stats.invalid_range': {
     status: 400,

@@ -27,6 +27,8 @@ export interface SeedOptions {
   seed?: number;
   /** The context's clock, if it can be swapped so past cases happen in the past. */
   clock?: SwitchableClock;
+  /** Register and activate the shipped message classifier (default true). */
+  classifier?: boolean;
 }
 
 export interface SeedReport {
@@ -246,6 +248,9 @@ export async function seedDemo(
   await services.org.reloadDepartments();
   await services.catalog.reload();
   await services.dispatch.reload();
+  // the topic → department mapping names the departments just made; then the demo model
+  await services.classifier.reload();
+  if (opts.classifier !== false) await services.classifier.registerDemo();
 
   // ── residents ──────────────────────────────────────────────────────────
   const residents: string[] = [];

@@ -52,6 +52,8 @@ export interface TestAppOptions {
   sqliteFile?: boolean;
   seed?: boolean;
   cases?: number;
+  /** seed the demo's message classifier too (slower; off unless a test needs it) */
+  classifier?: boolean;
   clock?: Clock;
   config?: Partial<AppConfig>;
   env?: Record<string, string>;
@@ -106,7 +108,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   });
   let seed: SeedReport | null = null;
   if (opts.seed !== false)
-    seed = await seedDemo(built.ctx, built.services, { cases: opts.cases ?? 0, clock });
+    seed = await seedDemo(built.ctx, built.services, {
+      cases: opts.cases ?? 0,
+      clock,
+      classifier: opts.classifier ?? false,
+    });
   await built.app.ready();
 
   const call: TestApp['call'] = (method, url, o = {}) =>

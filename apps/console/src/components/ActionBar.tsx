@@ -1,7 +1,7 @@
 // The actions the server says this person may take on this case; those that need words or a
 // choice open a small form first. The server re-checks every rule.
 import { useEffect, useState } from 'react';
-import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Upload } from 'antd';
+import { App, Button, DatePicker, Form, Input, Modal, Select, Space, Tag, Typography, Upload } from 'antd';
 import type { CaseAction } from '@jiedao/contracts';
 import { api, uploadFile } from '@jiedao/web/api';
 import type { ApiError } from '@jiedao/web/api';
@@ -11,6 +11,15 @@ import { useSession } from '../lib/session';
 import type { CaseDetail } from '../lib/types';
 
 const PRIMARY: CaseAction[] = ['accept', 'dispatch', 'sign', 'start', 'reply', 'verify', 'close'];
+
+/** A reply draft: the public reply of a similar past case (GET /api/cases/:id/reply-drafts). */
+interface ReplyDraft {
+  sourceCaseId: string;
+  sourceNumber: string;
+  similarity: number;
+  sameCategory: boolean;
+  text: string;
+}
 
 export function ActionBar({
   detail,
@@ -102,6 +111,8 @@ function ActionForm({
   const [form] = Form.useForm();
   const [photoIds, setPhotoIds] = useState<string[]>([]);
   const [templates, setTemplates] = useState<string[]>([]);
+  const [drafts, setDrafts] = useState<ReplyDraft[] | null>(null);
+  const { message } = App.useApp();
   useEffect(() => {
     if (action !== 'reply') return;
     api<{ items: string[] }>(
@@ -110,7 +121,12 @@ function ActionForm({
     )
       .then((r) => setTemplates(r.items))
       .catch(() => setTemplates([]));
-  }, [action, detail.category.id]);
+    // drafts from similar past replies, for a person to edit (never sent by themselves)
+    setDrafts(null);
+    api<{ items: ReplyDraft[] }>('GET', `/api/cases/${encodeURIComponent(detail.id)}/reply-drafts`)
+      .then((r) => setDrafts(r.items))
+      .catch(() => setDrafts([]));
+  }, [action, detail.category.id, detail.id]);
   const fields = NEEDS_INPUT[action] ?? [];
   const internal = departments.filter((d) => d.kind === 'internal' && d.active);
   const external = departments.filter((d) => d.kind === 'external' && d.active);
@@ -205,6 +221,51 @@ function ActionForm({
               options={templates.map((text, i) => ({ value: i, label: text }))}
               onChange={(i: number) => form.setFieldValue('text', templates[i])}
             />
+          </Form.Item>
+        )}
+        {action === 'reply' && (
+          <Form.Item label={t('drafts.title')} extra={t('drafts.hint')}>
+            <section aria-label={t('drafts.title')} className="reply-drafts">
+              {drafts === null ? (
+                <Typography.Text type="secondary">{t('drafts.loading')}</Typography.Text>
+              ) : drafts.length === 0 ? (
+                <Typography.Text type="secondary">{t('drafts.none')}</Typography.Text>
+              ) : (
+                drafts.map((d) => (
+                  <article
+                    key={d.sourceCaseId}
+                    data-testid="reply-draft"
+                    style={{
+                      border: '1px dashed #d9d9d9',
+                      borderRadius: 6,
+                      padding: '8px 10px',
+                      marginBottom: 8,
+                    }}
+                  >
+                    <Space size={4} wrap style={{ marginBottom: 4 }}>
+                      <Tag color="gold">{t('drafts.title')}</Tag>
+                      <Typography.Text type="secondary">
+                        {t('drafts.source', { number: d.sourceNumber })}
+                      </Typography.Text>
+                      <Tag>{t('drafts.similarity', { pct: Math.round(d.similarity * 100) })}</Tag>
+                      {d.sameCategory && <Tag color="blue">{t('drafts.sameCategory')}</Tag>}
+                    </Space>
+                    <Typography.Paragraph style={{ margin: '0 0 6px', whiteSpace: 'pre-wrap' }}>
+                      {d.text}
+                    </Typography.Paragraph>
+                    <Button
+                      size="small"
+                      onClick={() => {
+                        form.setFieldValue('text', d.text);
+                        void message.info(t('drafts.used'));
+                      }}
+                    >
+                      {t('drafts.use')}
+                    </Button>
+                  </article>
+                ))
+              )}
+            </section>
           </Form.Item>
         )}
         {fields.includes('text') && (

@@ -126,9 +126,35 @@ export function CaseView({
               {Math.round(suggestion.confidence * 100)}%）
             </span>
           }
-          description={`${t('case.reason')}：${pick(locale, suggestion.reason)}`}
+          description={
+            <>
+              <div>{`${t('case.reason')}：${pick(locale, suggestion.reason)}`}</div>
+              {suggestion.alternatives && suggestion.alternatives.length > 1 && (
+                <div data-testid="classifier-top3">
+                  {t('case.topTopics')}：
+                  {suggestion.alternatives.map((a, i) => (
+                    <Tag key={a.label} color={i === 0 ? 'blue' : undefined} style={{ marginInlineEnd: 4 }}>
+                      {a.label} → {departments.find((d) => d.id === a.departmentId)?.name ?? '—'}{' '}
+                      {Math.round(a.confidence * 100)}%
+                    </Tag>
+                  ))}
+                </div>
+              )}
+            </>
+          }
         />
       )}
+      {suggestion?.source === 'classifier' &&
+        suggestion.mode === 'auto' &&
+        !['submitted', 'accepted'].includes(detail.state) && (
+          <Typography.Text type="secondary" data-testid="classifier-auto">
+            {t('case.autoByClassifier', {
+              label: suggestion.label ?? '',
+              pct: Math.round(suggestion.confidence * 100),
+              version: suggestion.modelVersion ?? '',
+            })}
+          </Typography.Text>
+        )}
 
       {page ? (
         <RelatedCases detail={detail} />

@@ -83,6 +83,10 @@ export interface CaseDetail {
     confidence: number;
     source: string;
     reason: { zh: string; en: string };
+    /** the classifier's: model version, topic, three best topics with their departments */
+    modelVersion?: string;
+    label?: string;
+    alternatives?: { label: string; departmentId: string | null; confidence: number }[];
   } | null;
   photos: Photo[];
   links: CaseLink[];

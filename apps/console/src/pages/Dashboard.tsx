@@ -9,6 +9,7 @@ import { api } from '@jiedao/web/api';
 import type { ApiError } from '@jiedao/web/api';
 import { Chart } from '../components/Chart';
 import { HeatMap } from '../components/HeatMap';
+import { HotIssuesPanel } from '../components/HotIssues';
 import { useI18n } from '../lib/i18n';
 
 interface Named {
@@ -150,6 +151,7 @@ export default function Dashboard() {
           </Col>
         ))}
       </Row>
+      <HotIssuesPanel community={community} />
       {data && (
         <>
           <Row gutter={[12, 12]}>

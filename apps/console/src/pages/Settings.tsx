@@ -1,5 +1,5 @@
 // Configuration (administrators): the category tree, dispatch rules with their tester, departments
-// and external bodies, staff accounts, the working-day calendar, grid import/export, and branding. The open
+// and external bodies, staff accounts, the working-day calendar, grid import/export, the message classifier, and branding. The open
 // tab is kept in the address (?tab=) so a reload or a shared link lands on it.
 import { Suspense, lazy, useState } from 'react';
 import { Spin, Tabs, Typography } from 'antd';
@@ -14,6 +14,7 @@ const TABS: { key: string; label: MessageKey; page: React.LazyExoticComponent<Re
   { key: 'departments', label: 'set.tabDepartments', page: lazy(() => import('./settings/Departments')) },
   { key: 'calendar', label: 'set.tabCalendar', page: lazy(() => import('./settings/Calendar')) },
   { key: 'grids', label: 'set.tabGrids', page: lazy(() => import('./settings/GridImport')) },
+  { key: 'classifier', label: 'set.tabClassifier', page: lazy(() => import('./settings/Classifier')) },
   { key: 'branding', label: 'set.tabBranding', page: lazy(() => import('./settings/Branding')) },
 ];
 

@@ -93,6 +93,8 @@ export interface CaseView {
   reopenUntil: string | null;
   actions: string[];
   timeline?: TimelineEntry[];
+  /** someone else's case the resident follows: only what the public board shows (no text, no place) */
+  following?: boolean;
 }
 
 export interface CaseListItem {
@@ -112,6 +114,8 @@ export interface CaseListItem {
   onTime: boolean | null;
   rating: number | null;
   masterCase: { id: string; number: string } | null;
+  /** someone else's case the resident follows */
+  followed?: boolean;
 }
 
 export interface Page<T> {

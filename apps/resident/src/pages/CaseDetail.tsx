@@ -202,6 +202,42 @@ function Reopen({ c, onDone }: { c: CaseView; onDone: () => void }) {
   );
 }
 
+/** Someone else's case the resident follows: what that means, and a way to stop. */
+function FollowedNote({ id }: { id: string }) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const unfollow = async () => {
+    setBusy(true);
+    try {
+      await api('DELETE', `/api/cases/${encodeURIComponent(id)}/follow`);
+      Toast.show({ content: t('case.unfollowed') });
+      navigate('/cases', { replace: true });
+    } catch (e) {
+      Toast.show({ content: (e as ApiError).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section
+      className="card"
+      role="note"
+      style={{ background: '#f6ffed', border: '1px solid #b7eb8f' }}
+      aria-labelledby="case-following"
+    >
+      <p id="case-following" style={{ margin: '0 0 4px', fontWeight: 600 }}>
+        {t('case.followed')}
+      </p>
+      <p className="muted" style={{ margin: '0 0 10px', fontSize: '0.9375rem' }}>
+        {t('case.followedHint')}
+      </p>
+      <Button block loading={busy} onClick={() => void unfollow()} style={{ minHeight: 44 }}>
+        {t('case.unfollow')}
+      </Button>
+    </section>
+  );
+}
+
 function CaseBody({ id }: { id: string }) {
   const { t, locale } = useI18n();
   const {
@@ -256,6 +292,8 @@ function CaseBody({ id }: { id: string }) {
         </dl>
       </section>
 
+      {c.following && <FollowedNote id={c.id} />}
+
       {c.masterCase && (
         <section
           className="card"
@@ -279,7 +317,7 @@ function CaseBody({ id }: { id: string }) {
 
       <section className="card" aria-labelledby="case-desc">
         <h2 id="case-desc">{t('case.description')}</h2>
-        <p style={textBlock}>{c.description}</p>
+        {c.description && <p style={textBlock}>{c.description}</p>}
         {c.photos.length > 0 && (
           <>
             <h3 className="sr-only">{t('case.photos')}</h3>

@@ -52,7 +52,10 @@ function CaseCard({ c }: { c: CaseListItem }) {
           flexWrap: 'wrap',
         }}
       >
-        <span className="muted">{c.number}</span>
+        <span className="muted">
+          {c.number}
+          {c.followed && <span className="followed-chip"> · {t('case.followed')}</span>}
+        </span>
         <CaseStateTag state={c.state} label={c.stateLabel} />
       </div>
       <h2 style={{ margin: '6px 0 2px', fontSize: '1rem', overflowWrap: 'anywhere' }}>
@@ -60,6 +63,7 @@ function CaseCard({ c }: { c: CaseListItem }) {
       </h2>
       {c.title && <div className="muted">{c.category.name}</div>}
       <p
+        hidden={!c.summary}
         style={{
           margin: '2px 0 6px',
           fontSize: '0.9375rem',

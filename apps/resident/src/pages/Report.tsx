@@ -31,6 +31,7 @@ import {
   useCategories,
 } from '../components/FormParts';
 import { QrScanner } from '../components/QrScanner';
+import { useSimilarOffer } from '../components/SimilarCases';
 import type { QrResult } from '../components/QrScanner';
 import type { LatLng, MapPickerProps } from '../components/MapPicker';
 
@@ -178,6 +179,12 @@ export default function Report() {
   const [mapOpen, setMapOpen] = useState(false);
   const form = useDraftForm('snap', t('report.title'));
   const { markEdited } = form;
+  // a problem someone already reported nearby: follow it instead (the form is done with)
+  const similar = useSimilarOffer((c) => {
+    photosRef.current.forEach((p) => URL.revokeObjectURL(p.url));
+    clearSaved();
+    navigate(`/cases/${encodeURIComponent(c.id)}`);
+  });
 
   const photosRef = useRef(photos);
   photosRef.current = photos;
@@ -417,6 +424,7 @@ export default function Report() {
       Toast.show({ content: t('report.photosWait') });
       return;
     }
+    if (similar.checking) return;
     const chosen = tree && category ? findCategory(tree, category) : null;
     const body: SubmitBody = {
       channel: 'snap',
@@ -426,11 +434,22 @@ export default function Report() {
       ...(gridToken ? { gridToken } : {}),
       ...(address.trim() ? { address: address.trim() } : {}),
     };
-    form.send({
-      body,
-      photos: photos.map((p) => ({ blob: p.blob, name: p.name })),
-      label: chosen ? categoryName(chosen, locale) : t('report.title'),
-    });
+    const send = () =>
+      form.send({
+        body,
+        photos: photos.map((p) => ({ blob: p.blob, name: p.name })),
+        label: chosen ? categoryName(chosen, locale) : t('report.title'),
+      });
+    // first: is it already reported nearby? (offered to follow instead; no answer sends it as usual)
+    void similar.ask(
+      {
+        categoryId: body.categoryId,
+        text: body.description,
+        ...(body.location ? { location: body.location } : {}),
+        ...(body.gridToken ? { gridToken: body.gridToken } : {}),
+      },
+      send,
+    );
   };
 
   const another = () => {
@@ -492,6 +511,7 @@ export default function Report() {
       anotherLabel={t('report.another')}
       after={
         <>
+          {similar.element}
           <QrScanner visible={qrOpen} onClose={() => setQrOpen(false)} onFound={onQr} />
           {mapOpen && (
             <Suspense

@@ -18,6 +18,7 @@ import {
   useDraftForm,
 } from '../components/DraftForm';
 import { categoryName, findCategory, useCategories } from '../components/FormParts';
+import { useSimilarOffer } from '../components/SimilarCases';
 
 const FORM_KEY = 'jd.suggest.form';
 
@@ -36,6 +37,11 @@ export default function Suggest() {
   const [text, setText] = useState(saved?.text ?? '');
   const [anonymous, setAnonymous] = useState(saved?.anonymous ?? false);
   const form = useDraftForm('suggestion', t('suggest.title'));
+  // the same matter already reported around the resident's own grid: follow it instead
+  const similar = useSimilarOffer((c) => {
+    sessionStorage.removeItem(FORM_KEY);
+    navigate(`/cases/${encodeURIComponent(c.id)}`);
+  });
   const topicRef = useRef<HTMLInputElement>(null);
   const textRef = useRef<TextAreaRef>(null);
 
@@ -83,11 +89,17 @@ export default function Suggest() {
       description: text.trim(),
       anonymous,
     };
-    form.send({
-      body,
-      photos: [],
-      label: chosen ? `${t('suggest.title')} · ${categoryName(chosen, locale)}` : t('suggest.title'),
-    });
+    const send = () =>
+      form.send({
+        body,
+        photos: [],
+        label: chosen ? `${t('suggest.title')} · ${categoryName(chosen, locale)}` : t('suggest.title'),
+      });
+    if (similar.checking) return;
+    // around the resident's own grid, when they set one (a suggestion has no place of its own)
+    const gridId = form.me?.gridId;
+    if (gridId) void similar.ask({ categoryId: body.categoryId, text: body.description, gridId }, send);
+    else send();
   };
 
   const another = () => {
@@ -114,6 +126,7 @@ export default function Suggest() {
       onSubmit={submit}
       onAnother={another}
       anotherLabel={t('suggest.another')}
+      after={similar.element}
     >
       <CategoryCard
         form={form}

@@ -22,4 +22,8 @@ export class FsBlobStore implements BlobStore {
   async get(key: string): Promise<Buffer | null> {
     return fs.readFile(this.file(key)).catch(() => null);
   }
+
+  async delete(key: string): Promise<void> {
+    await fs.rm(this.file(key), { force: true });
+  }
 }

@@ -7,7 +7,15 @@ export interface EventData {
   masterNumber?: string | undefined;
   dueAt?: string | undefined;
   rating?: number | undefined;
-  auto?: { source: string; ruleId?: string | undefined } | undefined;
+  auto?:
+    | {
+        source: string;
+        ruleId?: string | undefined;
+        /** the classifier's model version and topic, when it dispatched the case */
+        modelVersion?: string | undefined;
+        label?: string | undefined;
+      }
+    | undefined;
 }
 
 export interface Bilingual {

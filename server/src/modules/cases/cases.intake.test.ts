@@ -245,7 +245,7 @@ describe('dispatch, duplicates, anonymity', () => {
     expect(dispatch.data?.auto?.source).toBe('rule');
   });
 
-  it('a second report of the same category within 50 m is linked, merged by the dispatcher, and followed by its reporter', async () => {
+  it('a second report of the same matter nearby is linked, merged by the dispatcher, and followed by its reporter', async () => {
     const p = t.services.org.gridByCode('FY-0400')!.centroid;
     const first = (
       await t.call('POST', '/api/cases', { token: resident.token, body: snap({ location: p }) })
@@ -255,7 +255,7 @@ describe('dispatch, duplicates, anonymity', () => {
     const second = (
       await t.call('POST', '/api/cases', { token: neighbour.token, body: snap({ location: near }) })
     ).json() as CaseJson;
-    const far = { lat: p.lat + 0.001, lng: p.lng }; // about 111 m
+    const far = { lat: p.lat + 0.01, lng: p.lng }; // about 1.1 km: another part of the subdistrict
     const third = (
       await t.call('POST', '/api/cases', { token: neighbour.token, body: snap({ location: far }) })
     ).json() as CaseJson;

@@ -124,4 +124,29 @@ export const casesMigrations = {
         .execute();
     },
   },
+  '0014_case_followers': {
+    async up(db: Kysely<unknown>) {
+      // residents following a case they did not report ("关注这个案卷" instead of a new report)
+      await db.schema
+        .createTable('case_follower')
+        .addColumn('case_id', T.id, (c) => c.notNull().references('case_record.id'))
+        .addColumn('resident_id', T.id, (c) => c.notNull().references('resident.id'))
+        .addColumn('created_at', T.ts, (c) => c.notNull())
+        .addPrimaryKeyConstraint('case_follower_pk', ['case_id', 'resident_id'])
+        .execute();
+      await db.schema
+        .createIndex('case_follower_resident')
+        .on('case_follower')
+        .columns(['resident_id', 'created_at'])
+        .execute();
+      // possible duplicates are no longer of one category: open cases by grid and time (case_grid_state
+      // serves the grid), and by cell for points outside every grid
+      await db.schema
+        .createIndex('case_geo_cell')
+        .on('case_record')
+        .columns(['geo_cell', 'created_at'])
+        .execute();
+      await db.schema.alterTable('case_link').addColumn('similarity', T.float).execute();
+    },
+  },
 };

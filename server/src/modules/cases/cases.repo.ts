@@ -10,6 +10,9 @@ export type CaseRow = Selectable<CaseRecordTable>;
 export type CaseEventRow = Selectable<CaseEventTable>;
 export type CaseClockRow = Selectable<CaseClockTable>;
 
+/** Channels whose cases the public board shows (suggestions and hardship requests stay private). */
+export const PUBLIC_CHANNELS = ['snap', 'hotline', 'patrol', 'wechat', 'open311', 'webhook'] as const;
+
 /** What the dashboard's rollups are computed from (the stats module reads them through `facts`). */
 export const CASE_FACT_COLUMNS = [
   'id',
@@ -47,6 +50,8 @@ export interface CaseListFilter {
   scopeDepartmentId?: string;
   scopeGridWorkerId?: string;
   reporterResidentId?: string;
+  /** the resident's own cases and those they follow ("my cases") */
+  mineOrFollowedBy?: string;
 }
 
 export class CasesRepo {
@@ -139,25 +144,149 @@ export class CasesRepo {
     return trx.updateTable('case_clock').set(patch).where('id', '=', id).execute();
   }
 
-  /** Open cases of a category near a point in a time window (for possible-duplicate links). */
-  nearbyOpen(
-    trx: Executor,
+  /** Open cases that may be the same matter as a new report: in some grids or some ~55 m cells (one
+   * query; the grid by `case_grid_state`, the cells by `case_geo_cell`), created since `since`, newest
+   * first, at most `limit`. Only the columns the scoring needs, plus what the resident's offer shows. */
+  duplicateCandidatesFor(
+    executor: Executor,
     opts: {
-      categoryId: string;
+      gridIds: readonly string[];
+      cells: readonly number[];
       since: string;
-      cells: number[];
-      excludeId: string;
+      excludeId?: string;
+      limit: number;
     },
   ) {
-    return trx
+    if (opts.gridIds.length === 0 && opts.cells.length === 0) return Promise.resolve([]);
+    let q = executor
       .selectFrom('case_record')
-      .select(['id', 'lat', 'lng'])
-      .where('category_id', '=', opts.categoryId)
-      .where('geo_cell', 'in', opts.cells)
-      .where('created_at', '>=', opts.since)
+      .select([
+        'id',
+        'number',
+        'channel',
+        'state',
+        'category_id',
+        'title',
+        'description',
+        'lat',
+        'lng',
+        'grid_id',
+        'created_at',
+      ])
+      .where((eb) => {
+        const any = [];
+        if (opts.gridIds.length) any.push(eb('grid_id', 'in', [...opts.gridIds]));
+        if (opts.cells.length) any.push(eb('geo_cell', 'in', [...opts.cells]));
+        return eb.or(any);
+      })
       .where('state', 'in', [...OPEN_STATES])
-      .where('id', '!=', opts.excludeId)
-      .limit(20)
+      .where('created_at', '>=', opts.since);
+    if (opts.excludeId) q = q.where('id', '!=', opts.excludeId);
+    return q.orderBy('created_at', 'desc').limit(opts.limit).execute();
+  }
+
+  // ── followers ──────────────────────────────────────────────────────────
+  /** Residents who get a case's public progress besides its reporter: reporters of cases merged into
+   * it and residents who follow it. */
+  async followersOf(caseId: string, executor: Executor = this.db): Promise<string[]> {
+    const rows = await executor
+      .selectFrom('case_record')
+      .select('reporter_resident_id as resident_id')
+      .where('master_case_id', '=', caseId)
+      .where('reporter_resident_id', 'is not', null)
+      .union(executor.selectFrom('case_follower').select('resident_id').where('case_id', '=', caseId))
+      .execute();
+    return rows.map((r) => r.resident_id!).filter(Boolean);
+  }
+
+  /** Follows a case (idempotent: a second follow adds no row). True when a row was added. */
+  async follow(caseId: string, residentId: string, at: string): Promise<boolean> {
+    const res = await this.db
+      .insertInto('case_follower')
+      .values({ case_id: caseId, resident_id: residentId, created_at: at })
+      .onConflict((oc) => oc.columns(['case_id', 'resident_id']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async unfollow(caseId: string, residentId: string): Promise<boolean> {
+    const res = await this.db
+      .deleteFrom('case_follower')
+      .where('case_id', '=', caseId)
+      .where('resident_id', '=', residentId)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
+  }
+
+  async isFollower(caseId: string, residentId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('case_follower')
+      .select('case_id')
+      .where('case_id', '=', caseId)
+      .where('resident_id', '=', residentId)
+      .executeTakeFirst();
+    return !!row;
+  }
+
+  /** How many residents follow each case (followers and reporters of merged cases). */
+  async followerCounts(caseIds: readonly string[]): Promise<Map<string, number>> {
+    if (caseIds.length === 0) return new Map();
+    const ids = [...caseIds];
+    const [followers, merged] = await Promise.all([
+      this.db
+        .selectFrom('case_follower')
+        .select('case_id as id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('case_id', 'in', ids)
+        .groupBy('case_id')
+        .execute(),
+      this.db
+        .selectFrom('case_record')
+        .select('master_case_id as id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('master_case_id', 'in', ids)
+        .groupBy('master_case_id')
+        .execute(),
+    ]);
+    const out = new Map<string, number>();
+    for (const r of [...followers, ...merged]) if (r.id) out.set(r.id, (out.get(r.id) ?? 0) + Number(r.n));
+    return out;
+  }
+
+  /** Of some cases, those the resident reported. */
+  async reportedAmong(caseIds: readonly string[], residentId: string): Promise<Set<string>> {
+    if (caseIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('case_record')
+      .select('id')
+      .where('id', 'in', [...caseIds])
+      .where('reporter_resident_id', '=', residentId)
+      .execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Of some cases, those the resident follows. */
+  async followedAmong(caseIds: readonly string[], residentId: string): Promise<Set<string>> {
+    if (caseIds.length === 0) return new Set();
+    const rows = await this.db
+      .selectFrom('case_follower')
+      .select('case_id')
+      .where('resident_id', '=', residentId)
+      .where('case_id', 'in', [...caseIds])
+      .execute();
+    return new Set(rows.map((r) => r.case_id));
+  }
+
+  // ── reply drafts ───────────────────────────────────────────────────────
+  /** The most recent answered cases with their public reply (for reply drafts), newest first. */
+  repliedCases(limit: number) {
+    return this.db
+      .selectFrom('case_record')
+      .select(['id', 'number', 'category_id', 'title', 'description', 'result_text', 'replied_at'])
+      .where('state', 'in', ['replied', 'closed'])
+      .where('result_text', 'is not', null)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
       .execute();
   }
 
@@ -201,6 +330,7 @@ export class CasesRepo {
       .execute();
   }
 
+  /** The resident reported a case merged into this one (and so follows it). */
   async residentFollows(caseId: string, residentId: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('case_record')
@@ -238,6 +368,22 @@ export class CasesRepo {
       );
     }
     if (f.reporterResidentId) q = q.where('reporter_resident_id', '=', f.reporterResidentId);
+    if (f.mineOrFollowedBy) {
+      const resident = f.mineOrFollowedBy;
+      q = q.where((eb) =>
+        eb.or([
+          eb('reporter_resident_id', '=', resident),
+          eb(
+            'id',
+            'in',
+            eb
+              .selectFrom('case_follower')
+              .select('case_follower.case_id')
+              .where('case_follower.resident_id', '=', resident),
+          ),
+        ]),
+      );
+    }
     return q;
   }
 
@@ -302,7 +448,7 @@ export class CasesRepo {
     let q = this.db
       .selectFrom('case_record')
       .where('state', 'not in', ['rejected', 'merged'])
-      .where('channel', 'in', ['snap', 'hotline', 'patrol', 'wechat', 'open311', 'webhook']);
+      .where('channel', 'in', [...PUBLIC_CHANNELS]);
     if (page.communityId) q = q.where('community_id', '=', page.communityId);
     if (page.state) q = q.where('state', '=', page.state);
     return q;

@@ -80,6 +80,16 @@ export const submitBody = z.object({
   contactPhone: z.string().max(20).optional(),
 });
 
+const similarBody = z
+  .object({
+    categoryId: z.string().min(1).max(64).optional().describe('category id or code'),
+    text: z.string().trim().min(2).max(2000),
+    location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
+    gridToken: z.string().max(64).optional(),
+    gridId: z.string().max(64).optional().describe('grid id or code'),
+  })
+  .strict();
+
 const transitionBody = z.object({
   action: z.enum(CASE_ACTIONS),
   reason: z.string().max(1000).optional(),
@@ -121,6 +131,68 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
       });
       return reply.status(res.statusCode).send(res.body);
     },
+  );
+
+  r.post(
+    '/api/cases/similar',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Open cases like the one I am about to report, nearby (resident; rate-limited)',
+        description:
+          'Before sending a report the app asks for open cases of the same or a neighbouring grid (or within ' +
+          'the duplicate radius of the point) in the last days whose text is similar, so the resident may follow ' +
+          'one instead of reporting it again. Up to 3, as the public board shows them: number, category, grid, ' +
+          'state, dates, distance in metres, text similarity (0–1), how many residents follow it, the words of ' +
+          'the given text it shares and approved photos — never the reporter, the text or the exact place. ' +
+          'Suggestions and hardship requests are never offered.',
+        body: similarBody,
+      },
+    },
+    async (req) => {
+      const actor = requireResident(req);
+      return cases.similarOpen(actor, req.body, req.ip, req.locale);
+    },
+  );
+
+  r.post(
+    '/api/cases/:id/follow',
+    {
+      schema: {
+        tags: ['cases'],
+        summary: 'Follow an open public case instead of reporting it again (resident; idempotent)',
+        description:
+          'The resident gets the case’s public progress in the inbox, as reporters of merged cases do, and ' +
+          'sees it among their cases (`followed: true`) with what the public board shows of it.',
+        params: idParam,
+      },
+    },
+    async (req) => cases.follow(requireResident(req), req.params.id),
+  );
+
+  r.delete(
+    '/api/cases/:id/follow',
+    {
+      schema: { tags: ['cases'], summary: 'Stop following a case (resident)', params: idParam },
+    },
+    async (req) => cases.unfollow(requireResident(req), req.params.id),
+  );
+
+  r.get(
+    '/api/cases/:id/reply-drafts',
+    {
+      schema: {
+        tags: ['cases'],
+        summary:
+          'Reply drafts from the public replies of similar past cases (handler of the case, dispatcher, leader, admin)',
+        description:
+          'Up to 3 drafts (参考草稿) for a person to edit before replying: each the public reply of a similar ' +
+          'answered case (same category preferred) with its number and the text similarity (0–1). Nothing is ' +
+          'sent: the reply is whatever the person sends with the reply action.',
+        params: idParam,
+      },
+    },
+    async (req) => cases.replyDraftsFor(requireStaff(req), req.params.id, req.locale),
   );
 
   r.get(

@@ -32,12 +32,16 @@ import { CaseNumbers } from './case.numbers.js';
 import { CaseClocks } from './cases.sla.js';
 import { CaseViews, SEES_ANONYMOUS_REPORTER } from './cases.views.js';
 import { cellsWithin, geoCell } from './case.cells.js';
+import type { DuplicateProbe } from './case.duplicates.js';
+import { caseText, scoreDuplicates } from './case.duplicates.js';
+import { ReplyDrafts } from './case.reply-drafts.js';
 import { describeEvent } from './case.describe.js';
 import type { ActionInput } from './case.machine.js';
 import { availableActions, decide } from './case.machine.js';
 import { clockChange } from './case.clocks.js';
 import type { CaseListFilter, CaseRow, CasesRepo, SupervisionBucket } from './cases.repo.js';
-import { textSimilarity } from './case.similarity.js';
+import { PUBLIC_CHANNELS } from './cases.repo.js';
+import { terms, textSimilarity } from '../classify/index.js';
 
 export interface SubmitInput {
   channel: Channel;
@@ -72,11 +76,23 @@ const SEES_ALL_CASES: readonly string[] = ['admin', 'dispatcher', 'leader'];
 const READS_CASE_AUDIT: readonly string[] = ['admin', 'leader'];
 /** Roles that see the supervision overview by department. */
 const SUPERVISES: readonly string[] = ['admin', 'leader'];
+/** Roles that see reply drafts besides the handler of the case's department. */
+const SEES_REPLY_DRAFTS: readonly string[] = ['admin', 'dispatcher', 'leader', 'handler'];
+
+/** What a resident asks before reporting: open cases like this one nearby (POST /api/cases/similar). */
+export interface SimilarInput {
+  categoryId?: string | undefined;
+  text: string;
+  location?: { lat: number; lng: number } | undefined;
+  gridToken?: string | undefined;
+  gridId?: string | undefined;
+}
 
 export class CasesService {
   private readonly views: CaseViews;
   private readonly clocks: CaseClocks;
   private readonly numbers: CaseNumbers;
+  readonly replyDrafts: ReplyDrafts;
   /** The most rows an export may have (a property so tests can lower it). */
   exportMaxRows = EXPORT_MAX_ROWS;
   constructor(
@@ -95,6 +111,7 @@ export class CasesService {
     this.views = new CaseViews(ctx, repo, deps);
     this.clocks = new CaseClocks(ctx, repo, deps);
     this.numbers = new CaseNumbers((day, count) => repo.reserveNumbers(day, count));
+    this.replyDrafts = new ReplyDrafts(ctx, repo, deps.catalog);
     deps.media.setCaseAccessCheck(async (actor, caseId) => {
       const row = await this.repo.byId(caseId);
       return !!row && (await this.canView(actor, row));
@@ -106,7 +123,9 @@ export class CasesService {
     if (actor.kind === 'system') return true;
     if (actor.kind === 'resident') {
       if (row.reporter_resident_id === actor.id) return true;
-      return this.repo.residentFollows(row.id, actor.id);
+      return (
+        (await this.repo.residentFollows(row.id, actor.id)) || (await this.repo.isFollower(row.id, actor.id))
+      );
     }
     if (actor.kind !== 'staff') return false;
     switch (actor.role) {
@@ -220,7 +239,16 @@ export class CasesService {
 
     const now = this.ctx.clock.now();
     const id = newId(now.getTime());
-    const nearby = location ? await this.findNearby(category.id, location, id, now) : [];
+    const nearby = await this.findDuplicates(
+      {
+        text: `${input.title ?? ''} ${input.description}`,
+        categoryId: category.id,
+        location,
+        gridId: grid?.id ?? null,
+      },
+      now,
+      id,
+    );
     const seq = await this.numbers.take(shanghaiDay(now));
 
     let response: StoredResponse | null = null;
@@ -309,7 +337,7 @@ export class CasesService {
             gridId: grid?.id ?? null,
             communityId: grid?.communityId ?? null,
             outsideArea,
-            duplicates: nearby.map((n) => n.id),
+            duplicates: nearby.map((n) => n.candidate.id),
           },
         });
         if (reporterResidentId) {
@@ -326,7 +354,7 @@ export class CasesService {
         // automatic dispatch where a rule (or later a confident classifier) is sure
         if (suggestion && suggestion.mode === 'auto' && suggestion.target === 'department' && !outsideArea) {
           row = await this.apply(trx, writes, row, 'accept', SYSTEM, {}, category, now, {
-            data: { auto: { source: suggestion.source, ruleId: suggestion.ruleId } },
+            data: { auto: autoData(suggestion) },
           });
           row = await this.dispatchTo(
             trx,
@@ -345,9 +373,10 @@ export class CasesService {
           'case_link',
           nearby.map((n) => ({
             case_id: id,
-            other_case_id: n.id,
+            other_case_id: n.candidate.id,
             kind: 'possible_duplicate',
-            distance_m: Math.round(n.distance * 10) / 10,
+            distance_m: n.distance === null ? null : Math.round(n.distance * 10) / 10,
+            similarity: n.similarity,
             created_at: now.toISOString(),
           })),
         );
@@ -373,24 +402,161 @@ export class CasesService {
     return response;
   }
 
-  private async findNearby(
-    categoryId: string,
-    loc: { lat: number; lng: number },
-    excludeId: string,
-    now: Date,
-  ) {
-    const radius = this.ctx.config.duplicates.radiusMeters;
-    const since = new Date(now.getTime() - this.ctx.config.duplicates.days * 86_400_000).toISOString();
-    const rows = await this.repo.nearbyOpen(this.ctx.kysely, {
-      categoryId,
+  /** Open cases that may be the same matter (case.duplicates.ts): one indexed query for the open cases
+   * of the same or a neighbouring grid (or within the radius of the point) in the time window, at most
+   * `maxCandidates`; text similarity only on those. Best first. */
+  private async findDuplicates(probe: DuplicateProbe, now: Date, excludeId?: string) {
+    const settings = this.ctx.config.duplicates;
+    const since = new Date(now.getTime() - settings.days * 86_400_000).toISOString();
+    const gridIds = probe.gridId ? [probe.gridId, ...this.deps.org.neighbourGrids(probe.gridId)] : [];
+    const cells = probe.location
+      ? cellsWithin(probe.location.lat, probe.location.lng, settings.radiusMeters)
+      : [];
+    const rows = await this.repo.duplicateCandidatesFor(this.ctx.kysely, {
+      gridIds,
+      cells,
       since,
-      cells: cellsWithin(loc.lat, loc.lng, radius),
-      excludeId,
+      ...(excludeId ? { excludeId } : {}),
+      limit: settings.maxCandidates,
     });
-    return rows
-      .map((r) => ({ id: r.id, distance: haversineMeters([loc.lng, loc.lat], [r.lng!, r.lat!]) }))
-      .filter((r) => r.distance <= radius)
-      .sort((a, b) => a.distance - b.distance);
+    return scoreDuplicates(probe, rows, settings, (id) => this.deps.catalog.find(id)?.parentId ?? null);
+  }
+
+  /** Open cases like the one a resident is about to report, as the public board shows them: number,
+   * category, place (grid), state, when, distance, similarity, how many follow it, the words the two
+   * texts share (the resident's own words). Never the reporter, the text or the exact place. Up to 3. */
+  async similarOpen(actor: Actor, input: SimilarInput, ip: string, locale: Locale) {
+    if (actor.kind !== 'resident') throw new AppError('auth.required');
+    const limits = this.ctx.config.limits;
+    for (const [key, limit] of [
+      [`similar:resident:${actor.id}`, limits.similarPerResident],
+      [`similar:ip:${ip}`, limits.similarPerIp],
+    ] as const) {
+      const r = await this.ctx.limiter.hit(key, limit);
+      if (!r.allowed) throw new AppError('request.rate_limited', { retryAfterSeconds: r.retryAfterSeconds });
+    }
+    const category = input.categoryId ? this.deps.catalog.byCodeOrId(input.categoryId) : null;
+    if (input.categoryId && !category) throw new AppError('category.not_found');
+    let grid = null;
+    if (input.gridToken) {
+      grid = this.deps.org.gridByToken(input.gridToken);
+      if (!grid) throw new AppError('grid.not_found');
+    } else if (input.gridId) {
+      grid = this.deps.org.grid(input.gridId) ?? this.deps.org.gridByCode(input.gridId);
+      if (!grid) throw new AppError('grid.not_found');
+    } else if (input.location) {
+      grid = this.deps.org.locate(input.location.lat, input.location.lng);
+    }
+    const location = input.location ?? null;
+    if (!grid && !location) return { items: [] };
+    const hits = (
+      await this.findDuplicates(
+        { text: input.text, categoryId: category?.id ?? null, location, gridId: grid?.id ?? null },
+        this.ctx.clock.now(),
+      )
+    )
+      // only what the public board shows, and never the resident's own cases
+      .filter((h) => (PUBLIC_CHANNELS as readonly string[]).includes(h.candidate.channel))
+      .slice(0, 3);
+    const ids = hits.map((h) => h.candidate.id);
+    const [counts, followed, photos, own] = await Promise.all([
+      this.repo.followerCounts(ids),
+      this.repo.followedAmong(ids, actor.id),
+      this.deps.media.forCases(ids),
+      this.repo.reportedAmong(ids, actor.id),
+    ]);
+    const pick = (zh: string, en: string) => (locale === 'en' ? en : zh);
+    const mine = terms(input.text);
+    return {
+      items: hits
+        .filter((h) => !own.has(h.candidate.id))
+        .map((h) => {
+          const c = h.candidate;
+          const cat = this.deps.catalog.find(c.category_id);
+          const g = this.deps.org.grid(c.grid_id);
+          const label = CASE_STATE_LABELS[c.state as CaseState];
+          const theirs = terms(caseText(c));
+          return {
+            id: c.id,
+            number: c.number,
+            state: c.state,
+            stateLabel: pick(label.zh, label.en),
+            category: cat ? { id: cat.id, code: cat.code, name: pick(cat.nameZh, cat.nameEn) } : null,
+            grid: g
+              ? {
+                  code: g.code,
+                  name: pick(g.nameZh, g.nameEn),
+                  community: pick(g.communityNameZh, g.communityNameEn),
+                }
+              : null,
+            createdAt: c.created_at,
+            distanceM: h.distance === null ? null : Math.round(h.distance),
+            similarity: h.similarity,
+            sameCategory: h.sameCategory,
+            followers: counts.get(c.id) ?? 0,
+            following: followed.has(c.id),
+            /** words of the resident's own text that the case's text shares */
+            sharedWords: [...mine.keys()]
+              .filter((t) => t.startsWith('w:') && t.length > 3 && theirs.has(t))
+              .map((t) => t.slice(2))
+              .slice(0, 5),
+            photos: photos
+              .filter(
+                (p) => p.case_id === c.id && p.public_approved && (p.role === 'report' || p.role === null),
+              )
+              .map((p) => ({ url: `/api/uploads/${p.id}`, thumbUrl: `/api/uploads/${p.id}?thumb=1` })),
+          };
+        }),
+    };
+  }
+
+  /** The resident follows an open public case instead of reporting it again: they get its public
+   * progress in their inbox and see it among their cases. Idempotent. */
+  async follow(actor: Actor, caseId: string) {
+    if (actor.kind !== 'resident') throw new AppError('auth.required');
+    const r = await this.ctx.limiter.hit(
+      `follow:resident:${actor.id}`,
+      this.ctx.config.limits.followsPerResident,
+    );
+    if (!r.allowed) throw new AppError('request.rate_limited', { retryAfterSeconds: r.retryAfterSeconds });
+    const row = await this.repo.byId(caseId);
+    if (!row || !(PUBLIC_CHANNELS as readonly string[]).includes(row.channel))
+      throw new AppError('case.not_found');
+    if (row.reporter_resident_id === actor.id) throw new AppError('case.follow_own');
+    if (!OPEN_STATES.includes(row.state as CaseState) || row.master_case_id)
+      throw new AppError('case.follow_closed');
+    const added = await this.repo.follow(row.id, actor.id, this.ctx.clock.now().toISOString());
+    return { following: true, added };
+  }
+
+  async unfollow(actor: Actor, caseId: string) {
+    if (actor.kind !== 'resident') throw new AppError('auth.required');
+    const removed = await this.repo.unfollow(caseId, actor.id);
+    if (!removed && !(await this.repo.byId(caseId))) throw new AppError('case.not_found');
+    return { following: false, removed };
+  }
+
+  /** Drafts for the reply to a case from the public replies of similar past cases (for a person to edit;
+   * nothing is sent). The staff who may reply (the handler of its department) and those who oversee. */
+  async replyDraftsFor(actor: StaffActor, caseId: string, locale: Locale) {
+    const row = await this.load(actor, caseId);
+    if (!SEES_REPLY_DRAFTS.includes(actor.role)) throw new AppError('auth.forbidden');
+    const items = await this.replyDrafts.draftsFor(row);
+    const pick = (zh: string, en: string) => (locale === 'en' ? en : zh);
+    return {
+      items: items.map((d) => {
+        const cat = this.deps.catalog.find(d.categoryId);
+        return {
+          sourceCaseId: d.caseId,
+          sourceNumber: d.number,
+          category: cat ? { id: cat.id, name: pick(cat.nameZh, cat.nameEn) } : null,
+          sameCategory: d.categoryId === row.category_id,
+          similarity: d.similarity,
+          text: d.text,
+          repliedAt: d.repliedAt,
+        };
+      }),
+    };
   }
 
   // ── transitions ────────────────────────────────────────────────────────
@@ -477,6 +643,7 @@ export class CasesService {
     }
     this.ctx.outbox.nudge();
     const after = (await this.repo.byId(row.id))!;
+    if (action === 'reply') this.replyDrafts.noteReply(after);
     if (!(await this.canView(actor, after))) {
       // e.g. a handler who returned the case no longer has it: confirm without showing it
       return { id: after.id, number: after.number, state: after.state, accessible: false };
@@ -613,7 +780,7 @@ export class CasesService {
       patch: { department_id: departmentId, dispatched_at: now.toISOString() },
       data: {
         ...data,
-        ...(suggestion ? { auto: { source: suggestion.source, ruleId: suggestion.ruleId } } : {}),
+        ...(suggestion ? { auto: autoData(suggestion) } : {}),
       },
     });
     // the department's queue is its list of dispatched cases; notices are kept for what needs
@@ -698,10 +865,10 @@ export class CasesService {
       const note = extra.publicNote ? `\n${extra.publicNote}` : '';
       const recipients = new Set<string>();
       if (row.reporter_resident_id) recipients.add(row.reporter_resident_id);
-      // reporters of cases merged into this one follow it (a new case has none)
+      // reporters of cases merged into this one follow it, and so do residents who chose to follow it
+      // instead of reporting it again (a new case has none)
       if (!writes.isNew(row.id)) {
-        for (const m of await this.repo.mergedInto(row.id, trx))
-          if (m.reporter_resident_id) recipients.add(m.reporter_resident_id);
+        for (const residentId of await this.repo.followersOf(row.id, trx)) recipients.add(residentId);
       }
       for (const residentId of recipients) {
         writes.notifyResident({
@@ -780,8 +947,16 @@ export class CasesService {
     return this.viewOf(actor, await this.load(actor, id), locale);
   }
 
-  private viewOf(actor: Actor, row: CaseRow, locale: Locale) {
+  private async viewOf(actor: Actor, row: CaseRow, locale: Locale) {
     if (actor.kind === 'staff') return this.views.staffView(actor, row, locale);
+    // a resident who follows someone else's case sees what the public board shows of it, and its
+    // public progress; reporters (and reporters of cases merged into it) see their case
+    if (
+      actor.kind === 'resident' &&
+      row.reporter_resident_id !== actor.id &&
+      !(await this.repo.residentFollows(row.id, actor.id))
+    )
+      return this.views.followerView(row, locale);
     return this.views.residentView(row, locale, { includeTimeline: true, actor });
   }
 
@@ -790,8 +965,9 @@ export class CasesService {
     locale: Locale,
     page: { offset: number; limit: number; states?: string[] },
   ) {
+    // the resident's own cases and those they follow instead of reporting them again
     const res = await this.repo.list(
-      { reporterResidentId: residentId, ...(page.states ? { states: page.states } : {}) },
+      { mineOrFollowedBy: residentId, ...(page.states ? { states: page.states } : {}) },
       { offset: page.offset, limit: page.limit, sort: 'newest' },
     );
     const running = await this.views.runningMap(res.items);
@@ -806,8 +982,13 @@ export class CasesService {
       total: res.total,
       items: res.items.map((r) => {
         const m = r.master_case_id ? masters.get(r.master_case_id) : undefined;
+        const followed = r.reporter_resident_id !== residentId;
+        const item = this.views.listItem(r, locale, running);
         return {
-          ...this.views.listItem(r, locale, running),
+          ...item,
+          // someone else's words are not shown to a follower (as on the public board)
+          ...(followed ? { title: null, summary: '' } : {}),
+          followed,
           masterCase: m ? { id: m.id, number: m.number, state: m.state } : null,
         };
       }),
@@ -1265,4 +1446,13 @@ interface ApplyExtra {
   publicNote?: string | null;
   internalNote?: string | null;
   moveHandleDue?: string;
+}
+
+/** What a case's timeline keeps of an automatic decision: which suggester, rule or model made it. */
+function autoData(s: DispatchSuggestion) {
+  return {
+    source: s.source,
+    ...(s.ruleId ? { ruleId: s.ruleId } : {}),
+    ...(s.modelVersion ? { modelVersion: s.modelVersion, label: s.label } : {}),
+  };
 }

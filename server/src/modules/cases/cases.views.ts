@@ -174,6 +174,43 @@ export class CaseViews {
     };
   }
 
+  /** What a resident who follows someone else's case sees: what the public board shows (category,
+   * grid, state, dates, approved photos) and its public progress with the official texts (reply,
+   * rejection, escalation), never the reporter's words, exact place or rating. The shape of the
+   * reporter's view, those fields empty. */
+  async followerView(row: CaseRow, locale: Locale) {
+    const base = await this.common(row, locale);
+    const photos = await this.deps.media.forCase(row.id);
+    const official = new Set(['reply', 'reject', 'escalate', 'merge']);
+    return {
+      ...base,
+      title: null,
+      description: '',
+      location: null,
+      locationSource: 'none',
+      address: null,
+      rating: null,
+      ratingComment: null,
+      anonymous: false,
+      photos: photos
+        .filter((p) => p.public_approved && (p.role === 'report' || p.role === null))
+        .map((p) => this.deps.media.view(p)),
+      replyPhotos: photos
+        .filter((p) => p.public_approved && p.role === 'reply')
+        .map((p) => this.deps.media.view(p)),
+      masterCase: null,
+      reopenUntil: null,
+      actions: [],
+      following: true,
+      timeline: (await this.repo.events(row.id, true))
+        .filter((e) => e.action !== 'rate')
+        .map((e) => {
+          const v = this.renderEvent(e, locale, false);
+          return official.has(e.action) ? v : { ...v, note: null };
+        }),
+    };
+  }
+
   async staffView(actor: StaffActor, row: CaseRow, locale: Locale) {
     const base = await this.common(row, locale);
     const category = this.deps.catalog.get(row.category_id);

@@ -127,7 +127,15 @@ describe('POST /api/content/files and GET /api/content/files/:id', () => {
     expect((res.json() as ErrorBody).error.code).toBe(code);
   }
 
-  it('accepts a PDF and serves it as a download with long caching and an ETag', async () => {
+  function get(url: string, token?: string, headers: Record<string, string> = {}) {
+    return t.app.inject({
+      method: 'GET',
+      url,
+      headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
+  }
+
+  it('accepts a PDF and serves it as a download with an ETag, cached long once it is public', async () => {
     const res = await upload(PDF, '2026年积分入学政策解读.pdf', { contentType: 'application/pdf' });
     expect(res.statusCode, res.body).toBe(201);
     const f = res.json() as FileBody;
@@ -142,21 +150,51 @@ describe('POST /api/content/files and GET /api/content/files/:id', () => {
       url: `/api/content/files/${f.id}`,
       thumbUrl: null,
     });
-    // anyone may download it
-    const dl = await t.app.inject({ method: 'GET', url: f.url });
+    // not attached to anything yet: editors may download it, but nobody may store it
+    expectError(await get(f.url), 404, 'content.file_not_found');
+    const dl = await get(f.url, editor);
     expect(dl.statusCode).toBe(200);
     expect(dl.rawPayload.equals(PDF)).toBe(true);
     expect(dl.headers['content-type']).toBe('application/pdf');
     expect(dl.headers['content-disposition']).toBe(
       `attachment; filename="file.pdf"; filename*=UTF-8''${encodeURIComponent('2026年积分入学政策解读.pdf')}`,
     );
-    expect(dl.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(dl.headers['cache-control']).toBe('private, no-store');
     expect(dl.headers['x-content-type-options']).toBe('nosniff');
     const etag = dl.headers.etag as string;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
-    const again = await t.app.inject({ method: 'GET', url: f.url, headers: { 'if-none-match': etag } });
+    const again = await get(f.url, editor, { 'if-none-match': etag });
     expect(again.statusCode).toBe(304);
     expect(again.rawPayload.length).toBe(0);
+
+    // an attachment of a published article: anyone may download it, and caches may keep it
+    const section = (
+      await t.call('POST', '/api/content/sections', {
+        token: editor,
+        body: { code: 'pdf-dl', nameZh: '下载', nameEn: 'Downloads' },
+      })
+    ).json() as { id: string };
+    const article = (
+      await t.call('POST', '/api/content/articles', {
+        token: editor,
+        body: {
+          sectionId: section.id,
+          title: '政策解读',
+          bodyFormat: 'markdown',
+          body: '见附件',
+          attachments: [{ fileId: f.id }],
+        },
+      })
+    ).json() as { id: string };
+    await t.call('POST', `/api/content/articles/${article.id}/publish`, { token: editor });
+    const pub = await get(f.url);
+    expect(pub.statusCode).toBe(200);
+    expect(pub.rawPayload.equals(PDF)).toBe(true);
+    expect(pub.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(pub.headers.etag).toBe(etag);
+    const cached = await get(f.url, undefined, { 'if-none-match': etag });
+    expect(cached.statusCode).toBe(304);
+    expect(cached.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     // an upload is audited
     const audit = await t.ctx.kysely
       .selectFrom('audit_log')
@@ -197,12 +235,12 @@ describe('POST /api/content/files and GET /api/content/files/:id', () => {
       name: 'cover.jpg',
     });
     expect(f.thumbUrl).toBe(`/api/content/files/${f.id}?size=thumb`);
-    const full = await t.app.inject({ method: 'GET', url: f.url });
+    const full = await get(f.url, editor);
     expect(full.headers['content-type']).toBe('image/jpeg');
     expect(full.headers['content-disposition']).toMatch(/^inline; /);
     const meta = await sharp(full.rawPayload).metadata();
     expect(meta.exif).toBeUndefined();
-    const thumb = await t.app.inject({ method: 'GET', url: f.thumbUrl! });
+    const thumb = await get(f.thumbUrl!, editor);
     expect(thumb.statusCode).toBe(200);
     expect((await sharp(thumb.rawPayload).metadata()).width).toBe(480);
     expect(thumb.headers.etag).not.toBe(full.headers.etag);
@@ -213,7 +251,7 @@ describe('POST /api/content/files and GET /api/content/files/:id', () => {
       .toBuffer();
     const p = (await upload(png, 'logo.png')).json() as FileBody;
     expect(p).toMatchObject({ mime: 'image/png', width: 300, height: 200 });
-    const back = await t.app.inject({ method: 'GET', url: p.url });
+    const back = await get(p.url, editor);
     expect((await sharp(back.rawPayload).metadata()).hasAlpha).toBe(true);
   });
 

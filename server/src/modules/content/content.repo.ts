@@ -46,6 +46,16 @@ const inState = (state: ArticleState, now: string) => (eb: ArticleEb) =>
       ? eb.and([eb('status', '=', 'published'), eb('publish_at', '>', now)])
       : visibleAt(now)(eb);
 
+/** No article uses the file. */
+const notUsed = ({ not, exists, selectFrom }: ExpressionBuilder<Database, 'content_file'>) =>
+  not(
+    exists(
+      selectFrom('content_file_use')
+        .select('content_file_use.file_id')
+        .whereRef('content_file_use.file_id', '=', 'content_file.id'),
+    ),
+  );
+
 /** LIKE pattern with the wildcards of the user's text escaped (escape character: backslash). */
 function containsPattern(q: string): string {
   return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -207,7 +217,9 @@ export class ContentRepo {
     await ex.updateTable('content_article').set(patch).where('id', '=', id).execute();
   }
 
-  async deleteArticle(id: string, ex: Executor = this.db): Promise<void> {
+  /** Deletes an article; the files it used are released (those no other article uses). */
+  async deleteArticle(id: string, now: string, ex: Executor = this.db): Promise<void> {
+    await this.setFileUses(id, [], now, ex);
     await ex.deleteFrom('content_article').where('id', '=', id).execute();
   }
 
@@ -235,5 +247,112 @@ export class ContentRepo {
       .selectAll()
       .where('id', 'in', [...ids])
       .execute();
+  }
+
+  // ── file uses ────────────────────────────────────────────────────────────
+
+  /** Whether an article visible at `now` uses the file (then anyone may read it). */
+  async fileIsPublic(fileId: string, now: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('content_file_use')
+      .select('article_id')
+      .where('file_id', '=', fileId)
+      .where('article_id', 'in', this.db.selectFrom('content_article').select('id').where(visibleAt(now)))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  fileUsesOf(articleId: string, ex: Executor = this.db): Promise<string[]> {
+    return ex
+      .selectFrom('content_file_use')
+      .select('file_id')
+      .where('article_id', '=', articleId)
+      .execute()
+      .then((rows) => rows.map((r) => r.file_id));
+  }
+
+  /**
+   * Makes the article's recorded uses exactly `fileIds`; those that name no stored file are left out
+   * and returned. A file taken up loses its release time; a file whose last use went away gets `now`.
+   */
+  async setFileUses(
+    articleId: string,
+    fileIds: readonly string[],
+    now: string,
+    ex: Executor = this.db,
+  ): Promise<string[]> {
+    const current = new Set(await this.fileUsesOf(articleId, ex));
+    const wanted = new Set(fileIds);
+    const removed = [...current].filter((id) => !wanted.has(id));
+    let added = [...wanted].filter((id) => !current.has(id));
+    let missing: string[] = [];
+    if (added.length > 0) {
+      const existing = await ex.selectFrom('content_file').select('id').where('id', 'in', added).execute();
+      const known = new Set(existing.map((f) => f.id));
+      missing = added.filter((id) => !known.has(id));
+      added = added.filter((id) => known.has(id));
+    }
+    if (added.length > 0) {
+      await ex
+        .insertInto('content_file_use')
+        .values(added.map((fileId) => ({ file_id: fileId, article_id: articleId })))
+        .execute();
+      await ex
+        .updateTable('content_file')
+        .set({ released_at: null })
+        .where('id', 'in', added)
+        .where('released_at', 'is not', null)
+        .execute();
+    }
+    if (removed.length > 0) {
+      await ex
+        .deleteFrom('content_file_use')
+        .where('article_id', '=', articleId)
+        .where('file_id', 'in', removed)
+        .execute();
+      await this.releaseUnused(removed, now, ex);
+    }
+    return missing;
+  }
+
+  /** Stamps `now` as the release time of those of `fileIds` that no article uses any more. */
+  private async releaseUnused(fileIds: readonly string[], now: string, ex: Executor): Promise<void> {
+    await ex
+      .updateTable('content_file')
+      .set({ released_at: now })
+      .where('id', 'in', [...fileIds])
+      .where(notUsed)
+      .execute();
+  }
+
+  /**
+   * Files that no article uses and that were released (or, never used, uploaded) before `before`,
+   * in id order after `after`: what the sweep may delete.
+   */
+  unusedFiles(before: string, after: string, limit: number) {
+    return this.db
+      .selectFrom('content_file')
+      .select(['id', 'kind', 'type', 'name', 'bytes', 'storage_key', 'created_at', 'released_at'])
+      .where(sql<string>`coalesce(released_at, created_at)`, '<', before)
+      .where(notUsed)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+  }
+
+  /**
+   * Deletes the file's row if it is still unused and released before `before` (checked again in the
+   * statement, so a file taken up meanwhile stays). True when this call deleted it.
+   */
+  async deleteUnusedFile(id: string, before: string, ex: Executor = this.db): Promise<boolean> {
+    const res = await ex
+      .deleteFrom('content_file')
+      .where('id', '=', id)
+      .where(sql<string>`coalesce(released_at, created_at)`, '<', before)
+      .where(notUsed)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows) === 1;
   }
 }

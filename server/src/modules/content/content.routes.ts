@@ -91,14 +91,22 @@ export function contentRoutes(app: FastifyInstance, content: ContentService): vo
     {
       schema: {
         tags: ['content'],
-        summary: 'A cover, image or attachment (public); ?size=thumb for an image thumbnail',
+        summary:
+          'A cover, image or attachment: public while a published article uses it, else for editors and administrators only; ?size=thumb for an image thumbnail',
         params: id,
         querystring: z.object({ size: z.enum(['full', 'thumb']).optional() }),
       },
     },
     async (req, reply) => {
-      const f = await content.readFile(req.params.id, req.query.size === 'thumb');
-      void reply.header('etag', f.etag).header('cache-control', 'public, max-age=31536000, immutable');
+      const a = req.actor;
+      const staff = a.kind === 'staff' && EDITORS.includes(a.role);
+      // a "not found" must not linger in caches either: the file may be published soon
+      void reply.header('cache-control', 'no-store');
+      const f = await content.readFile(req.params.id, req.query.size === 'thumb', { staff });
+      // only what anyone may read goes into shared caches; a draft's file is never stored
+      void reply
+        .header('etag', f.etag)
+        .header('cache-control', f.public ? 'public, max-age=31536000, immutable' : 'private, no-store');
       if (etagMatches(req.headers['if-none-match'], f.etag)) return reply.status(304).send();
       return reply
         .header('content-type', f.mime)

@@ -6,6 +6,7 @@ import type { Locale } from '@jiedao/contracts';
 import type { Actor } from '../../kernel/actor.js';
 import type { BlobStore } from '../../kernel/blob.js';
 import type { AppContext } from '../../kernel/context.js';
+import type { Executor } from '../../kernel/outbox.js';
 import { AppError } from '../../kernel/errors.js';
 import { pick } from '../../kernel/i18n.js';
 import { newId } from '../../kernel/ids.js';
@@ -30,6 +31,7 @@ import type {
 } from './content.repo.js';
 import { renderArticleBody } from './content.sanitize.js';
 import type { BodyFormat } from './content.sanitize.js';
+import { articleFileIds } from './content.uses.js';
 
 export type { ArticleState } from './content.repo.js';
 
@@ -82,9 +84,30 @@ export interface StoredFile {
   name: string;
   kind: 'image' | 'document';
   etag: string;
+  /** a visible article uses it, so it may be cached by anyone (else it was read by staff) */
+  public: boolean;
+}
+
+/** What one sweep of unused files did. */
+export interface FileSweepReport {
+  /** unused files past the grace period when the sweep looked */
+  candidates: number;
+  deleted: number;
+  /** bytes of the deleted files (without thumbnails) */
+  bytes: number;
+  /** candidates taken up again or deleted by another instance meanwhile */
+  skipped: number;
+  /** stored files whose removal failed (their rows are gone; the blobs stay behind) */
+  blobErrors: number;
 }
 
 const DAY_MS = 86_400_000;
+/** An unused file is kept this long after its upload or its last use, in case it is (re)attached. */
+export const FILE_GRACE_MS = DAY_MS;
+/** How often a server sweeps unused files. */
+export const FILE_SWEEP_EVERY_MS = 6 * 3_600_000;
+const SWEEP_PAGE = 200;
+const SWEEPER: Actor = { kind: 'system', name: 'content-gc' };
 
 export const fileUrl = (id: string) => `/api/content/files/${id}`;
 const thumbUrl = (id: string) => `/api/content/files/${id}?size=thumb`;
@@ -495,6 +518,17 @@ export class ContentService {
     });
   }
 
+  /**
+   * Records the files an article uses, in its transaction. A cover or attachment whose file is gone
+   * (swept since it was checked) fails the save; a body's link to a missing file is simply not a use.
+   */
+  private async recordFileUses(row: ArticleRow, now: string, trx: Executor): Promise<void> {
+    const missing = await this.repo.setFileUses(row.id, articleFileIds(row), now, trx);
+    const required = new Set(articleFileIds({ ...row, body_html: '' }));
+    const gone = missing.find((id) => required.has(id));
+    if (gone) throw new AppError('content.file_not_found', { fileId: gone });
+  }
+
   async createArticle(actor: Actor, input: ArticleInput, locale: Locale, meta: RequestMeta = {}) {
     const section = await this.repo.sectionById(input.sectionId);
     if (!section) throw new AppError('content.section_not_found', { sectionId: input.sectionId });
@@ -521,6 +555,7 @@ export class ContentService {
     };
     await this.ctx.tx.run(async (trx) => {
       await this.repo.insertArticle(row, trx);
+      await this.recordFileUses(row, row.created_at, trx);
       await this.audit.record(
         {
           actor,
@@ -561,8 +596,15 @@ export class ContentService {
       patch.body_html = renderArticleBody(patch.body_format, patch.body);
     }
     patch.updated_at = this.nowIso();
+    const filesChanged =
+      patch.cover_file_id !== undefined || patch.attachments !== undefined || patch.body_html !== undefined;
     await this.ctx.tx.run(async (trx) => {
       await this.repo.updateArticle(id, patch, trx);
+      if (filesChanged) {
+        // from the row as written, so that concurrent edits of other fields cannot skew the uses
+        const saved = await this.repo.articleById(id, trx);
+        if (saved) await this.recordFileUses(saved, patch.updated_at!, trx);
+      }
       await this.audit.record(
         {
           actor,
@@ -649,7 +691,7 @@ export class ContentService {
     const current = await this.repo.articleById(id);
     if (!current) throw new AppError('content.article_not_found');
     await this.ctx.tx.run(async (trx) => {
-      await this.repo.deleteArticle(id, trx);
+      await this.repo.deleteArticle(id, this.nowIso(), trx);
       await this.audit.record(
         {
           actor,
@@ -759,6 +801,7 @@ export class ContentService {
       storage_key: key,
       uploaded_by: actor.kind === 'staff' ? actor.id : null,
       created_at: now.toISOString(),
+      released_at: null,
     };
     await this.ctx.tx.run(async (trx) => {
       await this.repo.insertFile(row, trx);
@@ -777,8 +820,14 @@ export class ContentService {
     return this.fileView(row);
   }
 
-  /** A stored file (public content); `thumb` picks an image's thumbnail. */
-  async readFile(id: string, thumb: boolean): Promise<StoredFile> {
+  /**
+   * A stored file; `thumb` picks an image's thumbnail. Anyone may read a file that a visible article
+   * uses; other files (of drafts, of scheduled articles, never attached) only `staff` (the editors),
+   * and to anyone else they are "not found", like files that do not exist.
+   */
+  async readFile(id: string, thumb: boolean, opts: { staff?: boolean } = {}): Promise<StoredFile> {
+    const isPublic = await this.repo.fileIsPublic(id, this.nowIso());
+    if (!isPublic && !opts.staff) throw new AppError('content.file_not_found');
     const f = await this.repo.fileById(id);
     if (!f) throw new AppError('content.file_not_found');
     const ext = FILE_TYPES[f.type as keyof typeof FILE_TYPES]?.ext;
@@ -791,8 +840,102 @@ export class ContentService {
       name: f.name,
       kind: f.kind,
       etag: `"${f.sha256.slice(0, 32)}${useThumb ? '-t' : ''}"`,
+      public: isPublic,
     };
   }
+
+  /**
+   * Deletes the files no article uses whose upload or last use is older than the grace period: the
+   * row (audited) in one transaction, then the stored file and its thumbnail. Each deletion checks
+   * again that the file is unused, so a file attached meanwhile stays, and when two instances sweep
+   * at once only one of them deletes (and audits) a file; a stored file already gone is fine.
+   */
+  async sweepFiles(opts: { graceMs?: number } = {}): Promise<FileSweepReport> {
+    const before = new Date(this.ctx.clock.now().getTime() - (opts.graceMs ?? FILE_GRACE_MS)).toISOString();
+    const report: FileSweepReport = { candidates: 0, deleted: 0, bytes: 0, skipped: 0, blobErrors: 0 };
+    let after = '';
+    for (;;) {
+      const files = await this.repo.unusedFiles(before, after, SWEEP_PAGE);
+      for (const f of files) {
+        report.candidates++;
+        let deleted = false;
+        try {
+          deleted = await this.ctx.tx.run(async (trx) => {
+            if (!(await this.repo.deleteUnusedFile(f.id, before, trx))) return false;
+            await this.audit.record(
+              {
+                actor: SWEEPER,
+                action: 'content.file_deleted',
+                subjectKind: 'content_file',
+                subjectId: f.id,
+                detail: {
+                  name: f.name,
+                  size: f.bytes,
+                  uploadedAt: f.created_at,
+                  releasedAt: f.released_at,
+                },
+              },
+              trx,
+            );
+            return true;
+          });
+        } catch (err) {
+          // PostgreSQL: an article took the file up while it was being deleted (the foreign key refuses)
+          this.ctx.log.warn({ err, fileId: f.id }, 'content file sweep: file kept');
+        }
+        if (!deleted) {
+          report.skipped++;
+          continue;
+        }
+        report.deleted++;
+        report.bytes += f.bytes;
+        // after the commit, so that a file is never left without its bytes
+        for (const key of blobKeys(f)) {
+          try {
+            await this.store.delete(key);
+          } catch (err) {
+            report.blobErrors++;
+            this.ctx.log.warn({ err, key }, 'content file sweep: stored file not removed');
+          }
+        }
+      }
+      if (files.length < SWEEP_PAGE) break;
+      after = files[files.length - 1]!.id;
+    }
+    return report;
+  }
+
+  /** Sweeps unused files every `everyMs` (not keeping the process alive); returns the stop function. */
+  startFileSweeper(everyMs: number = FILE_SWEEP_EVERY_MS): () => Promise<void> {
+    let running: Promise<void> | null = null;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = this.sweepFiles()
+        .then(
+          (report) => {
+            if (report.candidates > 0) this.ctx.log.info({ ...report }, 'content files swept');
+          },
+          (err: unknown) => this.ctx.log.error({ err }, 'content file sweep failed'),
+        )
+        .finally(() => {
+          running = null;
+        });
+    }, everyMs);
+    timer.unref();
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
+  }
+}
+
+/** Where a file's bytes are kept: the file, and an image's thumbnail. */
+function blobKeys(f: Pick<FileRow, 'kind' | 'type' | 'storage_key'>): string[] {
+  const ext = FILE_TYPES[f.type as keyof typeof FILE_TYPES]?.ext;
+  if (!ext) return [];
+  return f.kind === 'image'
+    ? [`${f.storage_key}.${ext}`, `${f.storage_key}_t.${ext}`]
+    : [`${f.storage_key}.${ext}`];
 }
 
 /** Builds a tree bottom-up: `node` gets each section with its children already built. */

@@ -25,6 +25,10 @@ export interface DispatchSuggestion {
   source: string;
   ruleId?: string;
   reason: { zh: string; en: string };
+  /** a text classifier's answer: the model that gave it, the topic, and its three best topics */
+  modelVersion?: string;
+  label?: string;
+  alternatives?: { label: string; departmentId: string | null; confidence: number }[];
 }
 
 export interface DispatchSuggester {

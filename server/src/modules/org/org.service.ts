@@ -6,6 +6,7 @@ import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId, newToken } from '../../kernel/ids.js';
 import { GridIndex } from './geo/grid-index.js';
+import { gridNeighbours } from './geo/neighbours.js';
 import type { DepartmentRow, GridRow, OrgRepo } from './org.repo.js';
 import { importGrids } from './org.grids-io.js';
 import type { ImportReport } from './org.grids-io.js';
@@ -32,6 +33,7 @@ export class OrgService {
   private byId = new Map<string, GridInfo>();
   private byCode = new Map<string, GridInfo>();
   private byToken = new Map<string, GridInfo>();
+  private neighbours = new Map<string, string[]>();
   private departments = new Map<string, DepartmentRow>();
   private unsubscribe: (() => void) | null = null;
 
@@ -93,6 +95,7 @@ export class OrgService {
       items.push({ id: g.id, geometry: JSON.parse(g.geometry) });
     }
     this.index = new GridIndex<string>(items);
+    this.neighbours = gridNeighbours(items);
     this.byId = byId;
     this.byCode = byCode;
     this.byToken = byToken;
@@ -112,6 +115,11 @@ export class OrgService {
 
   grid(id: string | null | undefined): GridInfo | null {
     return id ? (this.byId.get(id) ?? null) : null;
+  }
+
+  /** The grids that border this one (a shared edge or corner), for possible duplicates across a boundary. */
+  neighbourGrids(id: string | null | undefined): readonly string[] {
+    return id ? (this.neighbours.get(id) ?? []) : [];
   }
 
   gridByCode(code: string): GridInfo | null {
@@ -247,6 +255,11 @@ export class OrgService {
   /** A department or external body from the in-memory copy (they change rarely). */
   department(id: string | null | undefined): DepartmentRow | null {
     return id ? (this.departments.get(id) ?? null) : null;
+  }
+
+  departmentByCode(code: string): DepartmentRow | null {
+    for (const d of this.departments.values()) if (d.code === code) return d;
+    return null;
   }
 
   async reloadDepartments(): Promise<void> {

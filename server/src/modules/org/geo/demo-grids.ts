@@ -8,7 +8,7 @@
 // 600 − 4 = 596 grids that tile the area with no gaps or overlaps.
 import { EARTH_RADIUS_M, interiorPoint, pointInPolygon } from './geometry.js';
 import type { LngLat, PolygonGeometry, Ring } from './geometry.js';
-import { mulberry32 } from './random.js';
+import { mulberry32 } from '../../../kernel/random.js';
 
 export interface DemoCommunity {
   /** 'FY-C01' … 'FY-C12'. */

@@ -14,7 +14,7 @@ import {
   ringSignedArea,
 } from './geometry.js';
 import type { LngLat, PolygonCoords, Ring } from './geometry.js';
-import { mulberry32 } from './random.js';
+import { mulberry32 } from '../../../kernel/random.js';
 
 /** Counter-clockwise closed rectangle. */
 function rect(x0: number, y0: number, x1: number, y1: number): Ring {

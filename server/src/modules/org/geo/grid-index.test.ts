@@ -4,7 +4,7 @@ import { pointInGeometryXY } from './geometry.js';
 import type { LngLat, PolygonalGeometry, Ring } from './geometry.js';
 import { GridIndex, naiveLocate } from './grid-index.js';
 import type { GridShape } from './grid-index.js';
-import { mulberry32 } from './random.js';
+import { mulberry32 } from '../../../kernel/random.js';
 
 function rect(x0: number, y0: number, x1: number, y1: number): Ring {
   return [

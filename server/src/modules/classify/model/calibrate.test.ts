@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { fitTemperature, nll, softmax } from './calibrate.js';
+import { reliability } from './metrics.js';
+import { mulberry32 } from '../../../kernel/random.js';
+
+/** Scores of a 3-class model that is right 70 % of the time but always sure of itself. */
+function overconfident(n: number, seed: number) {
+  const rand = mulberry32(seed);
+  const scores: Float64Array[] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const truth = Math.floor(rand() * 3);
+    const predicted = rand() < 0.7 ? truth : (truth + 1 + Math.floor(rand() * 2)) % 3;
+    const s = new Float64Array(3);
+    s[predicted] = 8 + rand();
+    scores.push(s);
+    labels.push(truth);
+  }
+  return { scores, labels };
+}
+
+function ece(scores: Float64Array[], labels: number[], t: number) {
+  const conf: number[] = [];
+  const correct: boolean[] = [];
+  scores.forEach((s, i) => {
+    const p = softmax(s, t);
+    const k = p.indexOf(Math.max(...p));
+    conf.push(p[k]!);
+    correct.push(k === labels[i]);
+  });
+  return reliability(conf, correct).ece;
+}
+
+describe('temperature scaling', () => {
+  it('softmax sums to one and sharpens as the temperature falls', () => {
+    const p = softmax([1, 2, 3], 1);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(softmax([1, 2, 3], 0.1)[2]).toBeGreaterThan(p[2]!);
+  });
+
+  it('flattens over-confident scores: the temperature rises, NLL and ECE drop', () => {
+    const { scores, labels } = overconfident(2000, 7);
+    const t = fitTemperature(scores, labels);
+    expect(t).toBeGreaterThan(3);
+    expect(nll(scores, labels, t)).toBeLessThan(nll(scores, labels, 1));
+    const before = ece(scores, labels, 1);
+    const after = ece(scores, labels, t);
+    expect(before).toBeGreaterThan(0.25);
+    expect(after).toBeLessThan(0.05);
+  });
+
+  it('sharpens under-confident scores (T < 1)', () => {
+    const rand = mulberry32(3);
+    const scores: Float64Array[] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const truth = i % 2;
+      const s = new Float64Array(2);
+      s[truth] = 0.05 + 0.01 * rand(); // always right, barely above the other class
+      scores.push(s);
+      labels.push(truth);
+    }
+    expect(fitTemperature(scores, labels)).toBeLessThan(0.05);
+  });
+});
