@@ -156,7 +156,7 @@ const fileSchema = z
       { start: '09:00', end: '12:00' },
       { start: '14:00', end: '18:00' },
     ]),
-    // possible duplicates on intake (docs/reply-drafts.md): open cases of the same or a neighbouring
+    // possible duplicates on intake (docs/dispatch.md): open cases of the same or a neighbouring
     // grid (or within radiusMeters) of the last `days`, scored by text similarity + category + distance
     duplicates: z
       .object({
@@ -173,7 +173,7 @@ const fileSchema = z
         maxCandidates: z.number().int().positive().max(500).default(60),
       })
       .prefault({}),
-    // reply drafts from similar past replies, for a person to edit (docs/reply-drafts.md)
+    // reply drafts from similar past replies, for a person to edit (docs/dispatch.md)
     replyDrafts: z
       .object({
         minSimilarity: z.number().min(0).max(1).default(0.1),

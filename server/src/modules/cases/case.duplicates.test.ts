@@ -1,6 +1,6 @@
 // The duplicate score on realistic pairs of short reports at the same place (≤ 50 m): fifteen pairs
 // about the same matter in other words, fifteen about different matters sharing place words. The
-// figures asserted are those behind the defaults (minSimilarity 0.15, minScore 0.5; docs/reply-drafts.md).
+// figures asserted are those behind the defaults (minSimilarity 0.15, minScore 0.5; docs/dispatch.md).
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config.js';
 import { categoryRelation, scoreDuplicates } from './case.duplicates.js';

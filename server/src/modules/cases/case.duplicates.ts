@@ -8,7 +8,7 @@
 // proximity bonus: 0.1 within `radiusMeters`, falling to 0 at `maxMeters` (both with a point), 0.05 for
 // the same grid and 0 for a neighbouring grid when a point is missing. A pair is a possible duplicate when
 // the similarity reaches `minSimilarity` and the score `minScore`; further apart than `maxMeters` it never
-// is. The defaults and how they were chosen: docs/reply-drafts.md.
+// is. The defaults and how they were chosen: docs/dispatch.md.
 import { haversineMeters } from '../org/index.js';
 import { textSimilarity } from '../classify/index.js';
 

@@ -2,7 +2,7 @@
 // case as text to edit — never sent by themselves. A SimilarityIndex over the most recent answered cases
 // (`replyDrafts.corpusSize`), built on the first request and kept `cacheSeconds`; a reply given on this
 // instance joins it at once, other instances' replies at the next rebuild. The same category is
-// preferred; the figures behind the threshold are in docs/reply-drafts.md.
+// preferred; the figures behind the threshold are in docs/dispatch.md.
 import type { AppContext } from '../../kernel/context.js';
 import type { CatalogService } from '../catalog/index.js';
 import { SimilarityIndex } from '../classify/index.js';

@@ -36,7 +36,7 @@ describe.skipIf(!file)('reply drafts on reply.jsonl (leave-one-out)', () => {
     expect(records.length).toBeGreaterThan(2500);
     const r = evaluateReplyDrafts(records);
     console.log(JSON.stringify({ ...r, bySimilarity: r.bySimilarity.length }));
-    // measured (docs/reply-drafts.md): F1 0.175 vs 0.080 random vs 0.058 most common; without
+    // measured (docs/dispatch.md): F1 0.175 vs 0.080 random vs 0.058 most common; without
     // boilerplate 0.117 vs 0.022; the draft beats the random reply for 78 % of the messages
     expect(r.retrieved.f1).toBeGreaterThan(r.random.f1 + 0.06);
     expect(r.retrieved.contentF1).toBeGreaterThan(r.random.contentF1 * 3);

@@ -1,6 +1,6 @@
 // Hot issues on the real hotline export (TipDM 2020 hot.jsonl, 4,326 messages, unlabelled), read
 // where it lies — ../shared/data beside the repository, or JIEDAO_DATA_DIR — never copied here.
-// Checks what was verified by hand (docs/hot-issues.md); skipped when the file is absent.
+// Checks what was verified by hand (docs/dispatch.md); skipped when the file is absent.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
