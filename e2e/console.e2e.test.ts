@@ -11,6 +11,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totp } from '../server/src/modules/identity/totp.js';
 import { makePhoto } from '../server/src/test/helpers.js';
+import { CASE_STATE_LABELS } from '@jiedao/contracts';
 import { messages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/console/src/lib/messages.js';
 import {
@@ -64,6 +65,21 @@ describeBrowser('staff console (Chromium, desktop)', () => {
       const row = desk.getByRole('row', { name: new RegExp(filed.number) });
       await row.waitFor({ timeout: 10_000 });
       await desk.screenshot({ path: screenshotPath('console-workbench') });
+
+      // the state filter: not among the accepted ones, among those waiting to be accepted
+      const stateFilter = desk.getByRole('combobox', { name: w('col.state') });
+      await stateFilter.click();
+      await desk
+        .locator('.ant-select-dropdown:visible')
+        .getByText(CASE_STATE_LABELS.accepted.zh, { exact: true })
+        .click();
+      await row.waitFor({ state: 'detached' });
+      await stateFilter.click();
+      await desk
+        .locator('.ant-select-dropdown:visible')
+        .getByText(CASE_STATE_LABELS.submitted.zh, { exact: true })
+        .click();
+      await row.waitFor();
 
       // open it, accept with the keyboard, dispatch to the construction supervision station
       await row.click();

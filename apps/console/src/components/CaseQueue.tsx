@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { App, Badge, Button, Drawer, Input, Select, Space, Spin, Switch, Table, Tag, Typography } from 'antd';
 import type { CaseAction, CaseState, Channel } from '@jiedao/contracts';
-import { CHANNELS, CHANNEL_LABELS } from '@jiedao/contracts';
+import { CASE_STATE_LABELS, CHANNELS, CHANNEL_LABELS } from '@jiedao/contracts';
 import { api } from '@jiedao/web/api';
 import type { ApiError } from '@jiedao/web/api';
 import { formatDateTime } from '@jiedao/web/time';
@@ -49,6 +49,8 @@ export function CaseQueue({
   const [loading, setLoading] = useState(false);
   const [q, setQ] = useState('');
   const [channel, setChannel] = useState<Channel | undefined>();
+  // one of the screen's states, or all of them
+  const [stateFilter, setStateFilter] = useState<CaseState | undefined>();
   const [community, setCommunity] = useState<string | undefined>();
   const [category, setCategory] = useState<string | undefined>();
   const [communities, setCommunities] = useState<{ id: string; code: string; name: string }[]>([]);
@@ -79,7 +81,7 @@ export function CaseQueue({
   const reload = useCallback(async () => {
     setLoading(true);
     const params = new URLSearchParams({
-      state: states.join(','),
+      state: stateFilter && states.includes(stateFilter) ? stateFilter : states.join(','),
       sort,
       page: String(page),
       pageSize: String(pageSize),
@@ -102,7 +104,7 @@ export function CaseQueue({
     } finally {
       setLoading(false);
     }
-  }, [states, sort, page, q, channel, community, category, categories, overdue, message]);
+  }, [states, stateFilter, sort, page, q, channel, community, category, categories, overdue, message]);
 
   useEffect(() => {
     void reload();
@@ -212,6 +214,20 @@ export function CaseQueue({
             }}
             style={{ width: 220 }}
           />
+          {states.length > 1 && (
+            <Select
+              allowClear
+              placeholder={t('col.state')}
+              aria-label={t('col.state')}
+              style={{ width: 130 }}
+              value={stateFilter}
+              onChange={(v) => {
+                setPage(1);
+                setStateFilter(v);
+              }}
+              options={states.map((s) => ({ value: s, label: pick(locale, CASE_STATE_LABELS[s]) }))}
+            />
+          )}
           <Select
             allowClear
             placeholder={t('queue.filterChannel')}
