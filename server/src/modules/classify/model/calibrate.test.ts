@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitTemperature, nll, softmax } from './calibrate.js';
+import { calibrateTop, fitTemperature, fitTopCalibration, nll, softmax, topMargin } from './calibrate.js';
 import { reliability } from './metrics.js';
 import { mulberry32 } from '../../../kernel/random.js';
 
@@ -61,5 +61,39 @@ describe('temperature scaling', () => {
       labels.push(truth);
     }
     expect(fitTemperature(scores, labels)).toBeLessThan(0.05);
+  });
+});
+
+describe('top-label calibration on the margin', () => {
+  it('learns how often the top label is right from the margin over the runner-up', () => {
+    // right with probability σ(2 · margin − 1)
+    const rand = mulberry32(7);
+    const margins: number[] = [];
+    const correct: boolean[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const m = rand() * 4;
+      margins.push(m);
+      correct.push(rand() < 1 / (1 + Math.exp(-(2 * m - 1))));
+    }
+    const cal = fitTopCalibration(margins, correct)!;
+    expect(cal.a).toBeCloseTo(2, 0);
+    expect(cal.b).toBeCloseTo(-1, 0);
+    // separable data still gives finite values; no right answer at all gives none
+    const sep = fitTopCalibration([0.1, 0.2, 3, 4], [false, false, true, true])!;
+    expect(Number.isFinite(sep.a) && sep.a > 0).toBe(true);
+    expect(fitTopCalibration([1, 2], [false, false])).toBeUndefined();
+  });
+
+  it('replaces the top probability, keeps it on top and the vector summing to one', () => {
+    const p = Float64Array.from([0.1, 0.6, 0.3]);
+    expect(topMargin(p)).toBeCloseTo(Math.log(2));
+    const q = calibrateTop(p, { a: 3, b: 0 });
+    expect(q[1]).toBeCloseTo(1 / (1 + Math.exp(-3 * Math.log(2))));
+    expect(q[0]! / q[2]!).toBeCloseTo(1 / 3);
+    expect(q.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    // a calibration that would put the top label below the runner-up is floored at a tie
+    const low = calibrateTop(Float64Array.from([0.45, 0.44, 0.11]), { a: 0.1, b: -3 });
+    expect(low[0]).toBeGreaterThanOrEqual(low[1]!);
+    expect(calibrateTop(p, undefined)).toBe(p);
   });
 });

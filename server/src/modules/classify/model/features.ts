@@ -46,7 +46,7 @@ export interface DocTokens {
   subject?: readonly string[] | undefined;
 }
 
-const VIEW_BITS = 27;
+export const VIEW_BITS = 27;
 const MASK = (1 << VIEW_BITS) - 1;
 const WORD = 0;
 const BIGRAM = 1;
@@ -64,17 +64,32 @@ function hashString(s: string, h: number): number {
 const key = (view: number, h: number) => (view << VIEW_BITS) | ((h ^ (h >>> VIEW_BITS)) & MASK);
 
 /** Weight of the view a key belongs to. */
-function viewWeight(cfg: FeatureConfig, view: number): number {
+export function viewWeight(cfg: FeatureConfig, view: number): number {
   return [cfg.words, cfg.bigrams, cfg.chars, cfg.subject, cfg.head][view] ?? 0;
 }
 
-/** Calls `emit` with the hashed key of every term occurrence of a document. */
-export function forEachTerm(doc: DocTokens, cfg: FeatureConfig, emit: (key: number) => void): void {
+/**
+ * Writes the hashed key of every term occurrence of a document into `out` and returns how many
+ * there are; when that is more than `out.length`, only the count is meaningful (call again with a
+ * larger buffer).
+ */
+export function termKeys(doc: DocTokens, cfg: FeatureConfig, out: Int32Array): number {
   const w = doc.words;
-  if (cfg.words > 0) for (const t of w) emit(key(WORD, hashString(t, FNV_OFFSET)));
+  const cap = out.length;
+  let n = 0;
+  if (cfg.words > 0) {
+    for (const t of w) {
+      if (n < cap) out[n] = key(WORD, hashString(t, FNV_OFFSET));
+      n++;
+    }
+  }
   if (cfg.bigrams > 0) {
+    let prev = w.length ? hashString(w[0]!, FNV_OFFSET) : 0;
     for (let i = 1; i < w.length; i++) {
-      emit(key(BIGRAM, hashString(w[i]!, Math.imul(hashString(w[i - 1]!, FNV_OFFSET) ^ 0x20, FNV_PRIME))));
+      const cur = hashString(w[i]!, FNV_OFFSET);
+      if (n < cap) out[n] = key(BIGRAM, hashString(w[i]!, Math.imul(prev ^ 0x20, FNV_PRIME)));
+      n++;
+      prev = cur;
     }
   }
   if (cfg.chars > 0) {
@@ -82,18 +97,42 @@ export function forEachTerm(doc: DocTokens, cfg: FeatureConfig, emit: (key: numb
     const s = w.join('');
     for (let i = 0; i < s.length; i++) {
       let h = FNV_OFFSET;
-      for (let n = 1; n <= cfg.charMax && i + n <= s.length; n++) {
-        h = Math.imul(h ^ s.charCodeAt(i + n - 1), FNV_PRIME);
-        if (n >= cfg.charMin) emit(key(CHAR, Math.imul(h ^ n, FNV_PRIME)));
+      for (let m = 1; m <= cfg.charMax && i + m <= s.length; m++) {
+        h = Math.imul(h ^ s.charCodeAt(i + m - 1), FNV_PRIME);
+        if (m >= cfg.charMin) {
+          if (n < cap) out[n] = key(CHAR, Math.imul(h ^ m, FNV_PRIME));
+          n++;
+        }
       }
     }
   }
-  if (cfg.subject > 0 && doc.subject)
-    for (const t of doc.subject) emit(key(SUBJECT, hashString(t, FNV_OFFSET)));
-  if (cfg.head > 0) {
-    for (let i = 0; i < Math.min(cfg.headWords, w.length); i++)
-      emit(key(HEAD, hashString(w[i]!, FNV_OFFSET)));
+  if (cfg.subject > 0 && doc.subject) {
+    for (const t of doc.subject) {
+      if (n < cap) out[n] = key(SUBJECT, hashString(t, FNV_OFFSET));
+      n++;
+    }
   }
+  if (cfg.head > 0) {
+    for (let i = 0; i < Math.min(cfg.headWords, w.length); i++) {
+      if (n < cap) out[n] = key(HEAD, hashString(w[i]!, FNV_OFFSET));
+      n++;
+    }
+  }
+  return n;
+}
+
+let termBuf = new Int32Array(4096);
+
+/** Calls `emit` with the hashed key of every term occurrence of a document. */
+export function forEachTerm(doc: DocTokens, cfg: FeatureConfig, emit: (key: number) => void): void {
+  let n = termKeys(doc, cfg, termBuf);
+  if (n > termBuf.length) {
+    termBuf = new Int32Array(n * 2);
+    n = termKeys(doc, cfg, termBuf);
+  }
+  // a copy: `emit` may call back into this module
+  const keys = termBuf.slice(0, n);
+  for (let a = 0; a < n; a++) emit(keys[a]!);
 }
 
 /** Hashed term counts of one document (for fitting the vocabulary). */

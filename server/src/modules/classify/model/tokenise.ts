@@ -19,6 +19,17 @@ function segmenter(): Jieba {
 const CJK = /\p{Script=Han}/u;
 const PUNCT_OR_SPACE = /^[\p{P}\p{S}\p{Z}\p{C}\s]+$/u;
 
+/** A CJK Unified Ideograph of the basic block (U+4E00–U+9FFF): Han, not punctuation, no case. */
+const isBasicHan = (c: number) => c >= 0x4e00 && c <= 0x9fff;
+
+/** `CJK.test(ch)` without the regular expression for the common cases (ASCII, the basic block). */
+function isHan(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0x2e80) return false; // no Han character below the CJK radicals
+  if (isBasicHan(c)) return true;
+  return CJK.test(text[i]!);
+}
+
 /**
  * True when the text looks word-segmented already: Chinese characters separated by single spaces
  * (raw citizen messages almost never put spaces between Chinese characters).
@@ -27,10 +38,9 @@ export function looksSegmented(text: string): boolean {
   let han = 0;
   let spacedHan = 0;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (!CJK.test(ch)) continue;
+    if (!isHan(text, i)) continue;
     han++;
-    if (text[i + 1] === ' ' && i + 2 < text.length && CJK.test(text[i + 2]!)) spacedHan++;
+    if (text.charCodeAt(i + 1) === 32 && i + 2 < text.length && isHan(text, i + 2)) spacedHan++;
   }
   return han > 0 && spacedHan >= 2 && spacedHan / han > 0.08;
 }
@@ -41,10 +51,21 @@ export function rawTokens(text: string): string[] {
   return looksSegmented(t) ? t.split(/\s+/) : segmenter().cut(t, true);
 }
 
+function allBasicHan(t: string): boolean {
+  if (!t.length) return false;
+  for (let i = 0; i < t.length; i++) if (!isBasicHan(t.charCodeAt(i))) return false;
+  return true;
+}
+
 /** Keeps the tokens that carry meaning: no punctuation or whitespace, no stop words; lower case. */
 export function filterTokens(tokens: readonly string[], stopWords: ReadonlySet<string>): string[] {
   const out: string[] = [];
   for (const raw of tokens) {
+    if (allBasicHan(raw)) {
+      // most tokens: nothing to trim or lower-case, not punctuation
+      if (!stopWords.has(raw)) out.push(raw);
+      continue;
+    }
     const t = raw.trim().toLowerCase();
     if (!t || PUNCT_OR_SPACE.test(t) || stopWords.has(t)) continue;
     out.push(t);

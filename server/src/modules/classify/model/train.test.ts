@@ -3,7 +3,15 @@ import { nearDuplicateGroups, stratifiedGroupFolds } from './cv.js';
 import { DEFAULT_FEATURES, fitVocabulary, termCounts, vectorise } from './features.js';
 import { DEFAULT_SOFTMAX, DEFAULT_SVM, scores, trainComplementNb, trainSoftmax, trainSvm } from './linear.js';
 import { toCsr } from './sparse.js';
-import { deserialiseModel, modelVersion, serialiseModel, TextClassifier, toDocTokens } from './model.js';
+import { compileMember, predictScores } from './predict.js';
+import {
+  deserialiseModel,
+  messageTokens,
+  modelVersion,
+  serialiseModel,
+  TextClassifier,
+  toDocTokens,
+} from './model.js';
 import { mulberry32 } from '../../../kernel/random.js';
 import { DEFAULT_TRAIN, prepareDoc, trainModel } from './train.js';
 import type { TrainingRecord } from './train.js';
@@ -42,6 +50,42 @@ describe('features', () => {
     const row = vectorise(doc, vocab, cfg);
     const sq = Array.from(row.values).reduce((a, v) => a + v * v, 0);
     expect(sq).toBeCloseTo(3, 5); // three views, each of norm 1
+  });
+});
+
+describe('prediction', () => {
+  it('gives the same decision values as vectorise + scores, bit for bit', () => {
+    const records = toyRecords(10, 5);
+    const docs = records.map((r) => toDocTokens(prepareDoc(r), new Set()));
+    const y = Int32Array.from(records, (r) => Object.keys(TOPICS).indexOf(r.label));
+    const cfg = { ...DEFAULT_FEATURES, head: 0.5, subject: 0.5 };
+    const vocab = fitVocabulary(
+      docs.map((d) => termCounts(d, cfg)),
+      1,
+    );
+    const x = toCsr(
+      docs.map((d) => vectorise(d, vocab, cfg)),
+      vocab.keys.length,
+    );
+    const lin = trainSvm(x, y, 3, undefined, DEFAULT_SVM);
+    const compiled = compileMember(vocab, lin);
+    const out = new Float64Array(3);
+    for (const d of [...docs, { words: ['路灯', '没有', '见过的词', '路灯'], subject: ['路灯'] }]) {
+      expect(Array.from(predictScores(compiled, d, cfg, out))).toEqual(
+        Array.from(scores(lin, vectorise(d, vocab, cfg))),
+      );
+    }
+  });
+
+  it('reads the subject and the first maxChars characters of the body', () => {
+    const body = '路灯坏了'.repeat(50); // 200 characters
+    const full = messageTokens({ text: `小区路灯\n${body}` }, Infinity);
+    const cut = messageTokens({ text: `小区路灯\n${body}` }, 20);
+    expect(cut.subjectTokens).toEqual(full.subjectTokens);
+    expect(cut.tokens.join('')).toBe('小区路灯\n' + body.slice(0, 20));
+    const parts = messageTokens({ subject: '小区路灯', detail: body }, 20);
+    expect(parts.tokens.join('')).toBe(cut.tokens.join(''));
+    expect(messageTokens({ text: body }, 8).tokens.join('')).toBe(body.slice(0, 8));
   });
 });
 

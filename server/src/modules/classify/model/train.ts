@@ -1,7 +1,8 @@
 // Training: stop words learned from the two corpora, one vocabulary + linear model per ensemble
 // member, calibration and dispatch thresholds from out-of-fold predictions (grouped, stratified
 // K-fold), then the final fit on everything.
-import { fitTemperature, softmax } from './calibrate.js';
+import type { TopCalibration } from './calibrate.js';
+import { calibrateTop, fitTemperature, fitTopCalibration, softmax, topMargin } from './calibrate.js';
 import { nearDuplicateGroups, stratifiedGroupFolds } from './cv.js';
 import type { DocTokens, FeatureConfig } from './features.js';
 import { DEFAULT_FEATURES, fitVocabulary, termCounts, vectorise } from './features.js';
@@ -9,7 +10,14 @@ import type { SvmOptions } from './linear.js';
 import { DEFAULT_SVM, scores, trainSvm } from './linear.js';
 import { classificationReport, coverageAtPrecision, reliability } from './metrics.js';
 import type { ClassifyInput, CvSummary, Member, ModelData, Thresholds } from './model.js';
-import { combine, messageTokens, toDocTokens, MODEL_FORMAT, MODEL_FORMAT_VERSION } from './model.js';
+import {
+  combine,
+  MAX_CHARS,
+  messageTokens,
+  toDocTokens,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+} from './model.js';
 import { selectRows, toCsr, rowOf } from './sparse.js';
 import type { CsrMatrix } from './sparse.js';
 import { learnStopWords, rawTokens } from './tokenise.js';
@@ -70,8 +78,13 @@ export const DEFAULT_TRAIN: TrainOptions = {
   stopMinDocs: 3,
 };
 
-/** Raw (not pre-segmented) documents needed for the thresholds to come from them alone. */
-export const MIN_RAW_FOR_THRESHOLDS = 300;
+/**
+ * Safety factor of the stored thresholds: `p98` is where the out-of-fold error rate falls to half
+ * of 2 % (precision 0.99; likewise p95 at 0.975, p99 at 0.995), so that on new raw messages (a
+ * little harder than the pre-segmented ones, and the threshold itself an estimate) the precision
+ * stays ≥ 0.98 (docs/dispatch.md, "Thresholds").
+ */
+export const THRESHOLD_ERROR_FACTOR = 0.5;
 
 export interface OutOfFold {
   /** label index per document */
@@ -103,13 +116,18 @@ function buildMatrix(docs: readonly DocTokens[], cfg: MemberConfig): MemberMatri
   return { cfg, vocab, x };
 }
 
-/** Thresholds for precision 0.95 / 0.98 / 0.99 on out-of-fold predictions. */
-export function thresholdsFrom(confidence: ArrayLike<number>, correct: ArrayLike<boolean>): Thresholds {
-  return {
-    p95: coverageAtPrecision(confidence, correct, 0.95).threshold,
-    p98: coverageAtPrecision(confidence, correct, 0.98).threshold,
-    p99: coverageAtPrecision(confidence, correct, 0.99).threshold,
-  };
+/**
+ * Thresholds for precision 0.95 / 0.98 / 0.99 on out-of-fold predictions, each with its error
+ * rate multiplied by `errorFactor` (0.5: precision 0.975 / 0.99 / 0.995).
+ */
+export function thresholdsFrom(
+  confidence: ArrayLike<number>,
+  correct: ArrayLike<boolean>,
+  errorFactor = 1,
+): Thresholds {
+  const at = (target: number) =>
+    coverageAtPrecision(confidence, correct, 1 - (1 - target) * errorFactor).threshold;
+  return { p95: at(0.95), p98: at(0.98), p99: at(0.99) };
 }
 
 export function trainModel(
@@ -135,6 +153,7 @@ export function trainModel(
   let temperatures = matrices.map(() => 1);
   let temperature = 1;
   let thresholds: Thresholds = { p95: 1.01, p98: 1.01, p99: 1.01 };
+  let topCalibration: TopCalibration | undefined;
   let cv: CvSummary | null = null;
   let oof: OutOfFold | null = null;
 
@@ -174,18 +193,18 @@ export function trainModel(
         y,
       );
     }
-    const probabilities = averaged.map((p) => combine(p, temperature));
-    const predicted = Int32Array.from(probabilities, (p) => argmax(p));
-    const confidence = Float64Array.from(probabilities, (p) => Math.max(...p));
+    const scaled = averaged.map((p) => combine(p, temperature));
+    const predicted = Int32Array.from(scaled, (p) => argmax(p));
     const correct = Array.from(predicted, (p, i) => p === y[i]);
-    // the product classifies raw messages, on which the model is a little less sure than on the
-    // segmented file: with enough raw documents their out-of-fold predictions alone set the thresholds
-    const raw = prepared.flatMap((d, i) => (d.segmented ? [] : [i]));
-    const basis = raw.length >= MIN_RAW_FOR_THRESHOLDS ? raw : prepared.map((_, i) => i);
-    thresholds = thresholdsFrom(
-      basis.map((i) => confidence[i]!),
-      basis.map((i) => correct[i]!),
+    topCalibration = fitTopCalibration(
+      scaled.map((p) => topMargin(p)),
+      correct,
     );
+    const probabilities = scaled.map((p) => calibrateTop(p, topCalibration));
+    const confidence = Float64Array.from(probabilities, (p) => Math.max(...p));
+    // all out-of-fold predictions (four times more than the raw ones alone: a steadier estimate),
+    // with half the error rate because the raw messages the product sees are a little harder
+    thresholds = thresholdsFrom(confidence, correct, THRESHOLD_ERROR_FACTOR);
     const report = classificationReport(labels, y, predicted);
     const rel = reliability(confidence, correct);
     cv = {
@@ -195,7 +214,7 @@ export function trainModel(
       macroF1: report.macroF1,
       accuracy: report.accuracy,
       ece: rel.ece,
-      thresholdsFrom: basis === raw ? 'raw' : 'all',
+      thresholdsFrom: 'all',
       coverageAt: {
         p95: coverageAtPrecision(confidence, correct, 0.95).coverage,
         p98: coverageAtPrecision(confidence, correct, 0.98).coverage,
@@ -221,6 +240,8 @@ export function trainModel(
       temperature,
       thresholds,
       cv,
+      maxChars: MAX_CHARS,
+      ...(topCalibration ? { topCalibration } : {}),
     },
     oof,
   };
