@@ -71,6 +71,8 @@ export function scoreDuplicates<C extends DuplicateCandidate>(
   candidates: readonly C[],
   settings: DuplicateSettings,
   parentOf: (id: string) => string | null,
+  /** the text similarity of the probe and a candidate (a caller may cache the candidates' vectors) */
+  similarityOf: (c: C) => number = (c) => textSimilarity(probe.text, caseText(c)),
 ): ScoredDuplicate<C>[] {
   const out: ScoredDuplicate<C>[] = [];
   for (const c of candidates) {
@@ -79,7 +81,7 @@ export function scoreDuplicates<C extends DuplicateCandidate>(
         ? haversineMeters([probe.location.lng, probe.location.lat], [c.lng, c.lat])
         : null;
     if (distance !== null && distance > settings.maxMeters) continue;
-    const similarity = textSimilarity(probe.text, caseText(c));
+    const similarity = similarityOf(c);
     if (similarity < settings.minSimilarity) continue;
     const relation = categoryRelation(probe.categoryId, c.category_id, parentOf);
     const categoryBonus =

@@ -149,4 +149,14 @@ export const casesMigrations = {
       await db.schema.alterTable('case_link').addColumn('similarity', T.float).execute();
     },
   },
+  '0018_case_grid_created': {
+    async up(db: Kysely<unknown>) {
+      // possible duplicates: a grid's recent cases by time (the state is filtered on those few rows)
+      await db.schema
+        .createIndex('case_grid_created')
+        .on('case_record')
+        .columns(['grid_id', 'created_at'])
+        .execute();
+    },
+  },
 };

@@ -1,6 +1,6 @@
 // The only file with SQL for cases, their timeline, clocks and links.
 import { sql } from 'kysely';
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Insertable, Kysely, Selectable, SelectQueryBuilder, Updateable } from 'kysely';
 import type { CaseClockTable, CaseEventTable, CaseRecordTable, Database } from '../../db/schema.js';
 import type { Executor } from '../../kernel/outbox.js';
 import { insertRows } from '../../db/fast-insert.js';
@@ -144,10 +144,10 @@ export class CasesRepo {
     return trx.updateTable('case_clock').set(patch).where('id', '=', id).execute();
   }
 
-  /** Open cases that may be the same matter as a new report: in some grids or some ~55 m cells (one
-   * query; the grid by `case_grid_state`, the cells by `case_geo_cell`), created since `since`, newest
-   * first, at most `limit`. Only the columns the scoring needs, plus what the resident's offer shows. */
-  duplicateCandidatesFor(
+  /** Open cases that may be the same matter as a new report: in some grids or some ~55 m cells (the
+   * grids by `case_grid_created`, the cells by `case_geo_cell`), created since `since`, newest first,
+   * at most `limit`. Only the columns the scoring needs, plus what the resident's offer shows. */
+  async duplicateCandidatesFor(
     executor: Executor,
     opts: {
       gridIds: readonly string[];
@@ -157,32 +157,41 @@ export class CasesRepo {
       limit: number;
     },
   ) {
-    if (opts.gridIds.length === 0 && opts.cells.length === 0) return Promise.resolve([]);
-    let q = executor
-      .selectFrom('case_record')
-      .select([
-        'id',
-        'number',
-        'channel',
-        'state',
-        'category_id',
-        'title',
-        'description',
-        'lat',
-        'lng',
-        'grid_id',
-        'created_at',
-      ])
-      .where((eb) => {
-        const any = [];
-        if (opts.gridIds.length) any.push(eb('grid_id', 'in', [...opts.gridIds]));
-        if (opts.cells.length) any.push(eb('geo_cell', 'in', [...opts.cells]));
-        return eb.or(any);
-      })
-      .where('state', 'in', [...OPEN_STATES])
-      .where('created_at', '>=', opts.since);
-    if (opts.excludeId) q = q.where('id', '!=', opts.excludeId);
-    return q.orderBy('created_at', 'desc').limit(opts.limit).execute();
+    // Two indexed reads (a grid's cases by time; a cell's cases by time) merged here: with an OR, or
+    // with the state constrained in SQL, SQLite scans every open case of the window instead. The
+    // state is compared as an expression so that no plan starts from (state, created_at).
+    const columns = [
+      'id',
+      'number',
+      'channel',
+      'state',
+      'category_id',
+      'title',
+      'description',
+      'lat',
+      'lng',
+      'grid_id',
+      'created_at',
+    ] as const;
+    const open = sql<boolean>`(state || '') in (${sql.join([...OPEN_STATES])})`;
+    const read = (
+      where: (
+        q: SelectQueryBuilder<Database, 'case_record', object>,
+      ) => SelectQueryBuilder<Database, 'case_record', object>,
+    ) => {
+      let q = where(executor.selectFrom('case_record')).where('created_at', '>=', opts.since).where(open);
+      if (opts.excludeId) q = q.where('id', '!=', opts.excludeId);
+      return q.select(columns).orderBy('created_at', 'desc').limit(opts.limit).execute();
+    };
+    const [byGrid, byCell] = await Promise.all([
+      opts.gridIds.length ? read((q) => q.where('grid_id', 'in', [...opts.gridIds])) : [],
+      opts.cells.length ? read((q) => q.where('geo_cell', 'in', [...opts.cells])) : [],
+    ]);
+    const seen = new Set<string>();
+    return [...byGrid, ...byCell]
+      .filter((r) => !seen.has(r.id) && seen.add(r.id))
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0))
+      .slice(0, opts.limit);
   }
 
   // ── followers ──────────────────────────────────────────────────────────

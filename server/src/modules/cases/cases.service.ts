@@ -41,7 +41,7 @@ import { availableActions, decide } from './case.machine.js';
 import { clockChange } from './case.clocks.js';
 import type { CaseListFilter, CaseRow, CasesRepo, SupervisionBucket } from './cases.repo.js';
 import { PUBLIC_CHANNELS } from './cases.repo.js';
-import { terms, textSimilarity } from '../classify/index.js';
+import { VectorCache, flatVector, terms, textSimilarity, vectorSimilarity } from '../classify/index.js';
 
 export interface SubmitInput {
   channel: Channel;
@@ -89,6 +89,8 @@ export interface SimilarInput {
 }
 
 export class CasesService {
+  /** open cases' text vectors for the duplicate check (reports do not change their text) */
+  private readonly caseVectors = new VectorCache(20_000);
   private readonly views: CaseViews;
   private readonly clocks: CaseClocks;
   private readonly numbers: CaseNumbers;
@@ -419,7 +421,19 @@ export class CasesService {
       ...(excludeId ? { excludeId } : {}),
       limit: settings.maxCandidates,
     });
-    return scoreDuplicates(probe, rows, settings, (id) => this.deps.catalog.find(id)?.parentId ?? null);
+    const probeVector = flatVector(probe.text);
+    if (excludeId) this.caseVectors.set(excludeId, probeVector);
+    return scoreDuplicates(
+      probe,
+      rows,
+      settings,
+      (id) => this.deps.catalog.find(id)?.parentId ?? null,
+      (c) =>
+        vectorSimilarity(
+          probeVector,
+          this.caseVectors.get(c.id, () => caseText(c)),
+        ),
+    );
   }
 
   /** Open cases like the one a resident is about to report, as the public board shows them: number,

@@ -130,7 +130,16 @@ export function evaluateFile(model: TextClassifier, file: string): EvaluationRep
 }
 
 // text similarity (duplicates, hot issues, reply drafts)
-export { SimilarityIndex, cosine, terms, textSimilarity, vectorise } from './similarity.js';
+export {
+  SimilarityIndex,
+  VectorCache,
+  cosine,
+  flatVector,
+  terms,
+  textSimilarity,
+  vectorSimilarity,
+  vectorise,
+} from './similarity.js';
 export type { Vector } from './similarity.js';
 
 // in the product: registered versions, the active model, the dispatch suggester, corrections

@@ -63,7 +63,46 @@ export function cosine(a: Vector, b: Vector): number {
 
 /** How alike two texts are (0 … 1), without a corpus. Two decimals. */
 export function textSimilarity(a: string, b: string): number {
-  return Math.round(cosine(vectorise(terms(a)), vectorise(terms(b))) * 100) / 100;
+  return vectorSimilarity(vectorise(terms(a)), vectorise(terms(b)));
+}
+
+/** `textSimilarity` of two vectors made with flat IDF (`flatVector`). Two decimals. */
+export function vectorSimilarity(a: Vector, b: Vector): number {
+  return Math.round(cosine(a, b) * 100) / 100;
+}
+
+export const flatVector = (text: string): Vector => vectorise(terms(text));
+
+/**
+ * Flat-IDF vectors of texts that do not change (a case's report), by key, the most recently used
+ * kept: cutting words is the costly part of a comparison, and the same open cases are compared with
+ * every new report near them.
+ */
+export class VectorCache {
+  private readonly map = new Map<string, Vector>();
+  constructor(private readonly max = 20_000) {}
+
+  get(key: string, text: () => string): Vector {
+    let v = this.map.get(key);
+    if (v) {
+      this.map.delete(key);
+    } else {
+      v = flatVector(text());
+      if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    }
+    this.map.set(key, v);
+    return v;
+  }
+
+  set(key: string, v: Vector): void {
+    this.map.delete(key);
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
+    this.map.set(key, v);
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
 }
 
 /**
