@@ -8,14 +8,13 @@ import type { StaffRole } from '@jiedao/contracts';
 import type { StaffActor } from '../server/src/kernel/actor.js';
 import { ManualClock, systemClock } from '../server/src/kernel/clock.js';
 import { makePhoto, multipartBody } from '../server/src/test/helpers.js';
-import { messages } from '../apps/console/src/lib/messages.js';
-import type { MessageKey } from '../apps/console/src/lib/messages.js';
 import {
   describeBrowser,
   desktopContext,
   screenshotPath,
   startE2E,
   signInConsole as signIn,
+  consoleText,
 } from './harness.js';
 import type { E2E } from './harness.js';
 
@@ -27,11 +26,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-const w = (key: MessageKey, vars: Record<string, string | number> = {}) => {
-  let s: string = messages.zh[key];
-  for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
-  return s;
-};
+const w = consoleText;
 
 async function staffActor(username: string): Promise<StaffActor> {
   const s = await e.t.ctx.kysely

@@ -6,8 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { messages } from '../apps/console/src/lib/messages.js';
-import type { MessageKey } from '../apps/console/src/lib/messages.js';
 import { TOY_SURE, TOY_UNSURE, toyModelFile, toyRecords } from '../server/src/test/classifier-fixture.js';
 import { multipartBody } from '../server/src/test/helpers.js';
 import {
@@ -17,6 +15,7 @@ import {
   screenshotPath,
   startE2E,
   signInConsole as signIn,
+  consoleText,
 } from './harness.js';
 import type { E2E } from './harness.js';
 
@@ -56,7 +55,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-const w = (key: MessageKey) => messages.zh[key];
+const w = consoleText;
 
 describeBrowser('smart dispatch (Chromium, desktop)', () => {
   it('dispatches when sure, suggests the top three when not, and learns from the correction', async () => {

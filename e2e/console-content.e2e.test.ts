@@ -5,14 +5,13 @@
 // the freshness view.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { makePhoto } from '../server/src/test/helpers.js';
-import { messages } from '../apps/console/src/lib/messages.js';
-import type { MessageKey } from '../apps/console/src/lib/messages.js';
 import {
   describeBrowser,
   desktopContext,
   screenshotPath,
   startE2E,
   signInConsole as signIn,
+  consoleText,
 } from './harness.js';
 import type { E2E } from './harness.js';
 
@@ -24,7 +23,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-const w = (key: MessageKey) => messages.zh[key];
+const w = consoleText;
 
 interface PublicList {
   items: { id: string; title: string }[];

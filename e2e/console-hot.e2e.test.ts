@@ -3,14 +3,13 @@
 // dispatcher's workbench show one hot issue with that many cases; opening it lists the member cases,
 // each linking to its case page.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { messages } from '../apps/console/src/lib/messages.js';
-import type { MessageKey } from '../apps/console/src/lib/messages.js';
 import {
   describeBrowser,
   desktopContext,
   screenshotPath,
   startE2E,
   signInConsole as signIn,
+  consoleText,
 } from './harness.js';
 import type { E2E } from './harness.js';
 
@@ -22,11 +21,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-const w = (key: MessageKey, vars: Record<string, string | number> = {}) => {
-  let s: string = messages.zh[key];
-  for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
-  return s;
-};
+const w = consoleText;
 
 const REPORTS = [
   '旁边建筑工地晚上十二点还在打桩，噪音太大睡不着（热点测试）',

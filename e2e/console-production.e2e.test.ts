@@ -2,9 +2,7 @@
 // set must choose their own before the console shows anything else — also after a reload or when
 // typing another screen's address — and then works normally.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { messages } from '../apps/console/src/lib/messages.js';
-import type { MessageKey } from '../apps/console/src/lib/messages.js';
-import { describeBrowser, desktopContext, startE2E } from './harness.js';
+import { describeBrowser, desktopContext, startE2E, consoleText } from './harness.js';
 import type { E2E } from './harness.js';
 
 let e: E2E;
@@ -26,7 +24,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-const w = (key: MessageKey) => messages.zh[key];
+const w = consoleText;
 
 describeBrowser('console in production (Chromium, desktop)', () => {
   it('forces a new password on the first sign-in with an administrator-set one', async () => {

@@ -3,14 +3,13 @@
 // reply form, sees the past reply offered as a reference draft (source case, similarity), uses it, edits
 // it and replies. The resident sees the edited text, not the raw draft.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { messages } from '../apps/console/src/lib/messages.js';
-import type { MessageKey } from '../apps/console/src/lib/messages.js';
 import {
   describeBrowser,
   desktopContext,
   screenshotPath,
   startE2E,
   signInConsole as signIn,
+  consoleText,
 } from './harness.js';
 import type { E2E } from './harness.js';
 
@@ -22,7 +21,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-const w = (key: MessageKey) => messages.zh[key];
+const w = consoleText;
 const PAST_REPLY = '已安排路灯班组更换建设路东段损坏灯具并检修供电线路，今晚起恢复照明。';
 const EDITED = '已安排路灯班组更换建设路东段损坏灯具，本次同时更换了两根灯杆的线路，今晚起恢复照明。';
 

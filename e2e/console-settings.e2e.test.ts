@@ -4,9 +4,15 @@
 // recolours the resident app, which residents then see.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { messages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/console/src/lib/messages.js';
-import { describeBrowser, desktopContext, phoneContext, screenshotPath, startE2E } from './harness.js';
+import {
+  describeBrowser,
+  desktopContext,
+  phoneContext,
+  screenshotPath,
+  startE2E,
+  consoleText,
+} from './harness.js';
 import type { E2E } from './harness.js';
 
 let e: E2E;
@@ -17,7 +23,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-const w = (key: MessageKey) => messages.zh[key];
+const w = consoleText;
 const fill = (key: MessageKey, vars: Record<string, string>) =>
   Object.entries(vars).reduce<string>((s, [k, v]) => s.replaceAll(`{${k}}`, v), w(key));
 

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { totp } from '../server/src/modules/identity/totp.js';
 import { makePhoto } from '../server/src/test/helpers.js';
 import { CASE_STATE_LABELS } from '@jiedao/contracts';
-import { messages } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/console/src/lib/messages.js';
 import {
   OUTPUT_DIR,
@@ -21,6 +20,7 @@ import {
   screenshotPath,
   startE2E,
   signInConsole as signIn,
+  consoleText,
 } from './harness.js';
 import type { E2E } from './harness.js';
 
@@ -32,7 +32,7 @@ afterAll(async () => {
   await e?.close();
 });
 
-const w = (key: MessageKey) => messages.zh[key];
+const w = consoleText;
 // jsqr's CommonJS default export, typed for this use
 const jsQR = jsQRModule as unknown as (
   data: Uint8ClampedArray,

@@ -13,6 +13,7 @@ import { createTestApp } from '../server/src/test/helpers.js';
 import type { TestApp, TestAppOptions } from '../server/src/test/helpers.js';
 import { messages } from '../apps/resident/src/lib/messages.js';
 import { messages as consoleMessages } from '../apps/console/src/lib/messages.js';
+import type { MessageKey as ConsoleKey } from '../apps/console/src/lib/messages.js';
 import type { MessageKey } from '../apps/resident/src/lib/messages.js';
 
 export const OUTPUT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'e2e-output');
@@ -142,12 +143,19 @@ export function screenshotPath(name: string): string {
   return path.join(OUTPUT_DIR, `${name}.png`);
 }
 
+/** A console text in Chinese, with `{name}` placeholders filled. */
+export function consoleText(key: ConsoleKey, vars: Record<string, string | number> = {}): string {
+  let s: string = consoleMessages.zh[key];
+  for (const [k, v] of Object.entries(vars)) s = s.replaceAll(`{${k}}`, String(v));
+  return s;
+}
+
 /** Signs a demo staff account in to the console and waits for the signed-in shell. */
 export async function signInConsole(page: Page, username: string, password = 'jiedao-demo'): Promise<void> {
-  const w = consoleMessages.zh;
+  const w = consoleText;
   await page.goto('/console');
-  await page.getByLabel(w['signin.username']).fill(username);
-  await page.getByLabel(w['signin.password']).fill(password);
-  await page.getByRole('button', { name: w['signin.submit'] }).click();
-  await page.getByRole('button', { name: w['app.signOut'] }).waitFor();
+  await page.getByLabel(w('signin.username')).fill(username);
+  await page.getByLabel(w('signin.password')).fill(password);
+  await page.getByRole('button', { name: w('signin.submit') }).click();
+  await page.getByRole('button', { name: w('app.signOut') }).waitFor();
 }

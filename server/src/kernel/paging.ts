@@ -10,6 +10,11 @@ export function pageQuery(maxPageSize = 200, defaultPageSize = 50) {
   };
 }
 
+/** The rows a page stands for, as a repository's `{ offset, limit }`. */
+export function pageRange(q: { page: number; pageSize: number }): { offset: number; limit: number } {
+  return { offset: (q.page - 1) * q.pageSize, limit: q.pageSize };
+}
+
 export interface Page<T> {
   items: T[];
   total: number;

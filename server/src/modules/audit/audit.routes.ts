@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageRange } from '../../kernel/paging.js';
 import { requireStaff } from '../../kernel/http.js';
 import type { AuditService } from './audit.service.js';
 
@@ -23,7 +24,7 @@ export function auditRoutes(app: FastifyInstance, audit: AuditService): void {
     async (req) => {
       requireStaff(req, ['admin', 'leader']);
       const { page, pageSize, ...filters } = req.query;
-      return audit.list({ ...filters, offset: (page - 1) * pageSize, limit: pageSize });
+      return audit.list({ ...filters, ...pageRange({ page, pageSize }) });
     },
   );
 }

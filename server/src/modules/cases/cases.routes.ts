@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { pageQuery as kernelPageQuery, pageRange } from '../../kernel/paging.js';
 import { CASE_ACTIONS, CASE_STATES, CHANNELS } from '@jiedao/contracts';
 import { addDays, dayStart, isDay } from '../../kernel/days.js';
 import { validIdempotencyKey } from '../../kernel/idempotency.js';
@@ -11,10 +12,7 @@ import type { CaseListFilter } from './cases.repo.js';
 import type { CasesService } from './cases.service.js';
 
 const idParam = z.object({ id: z.string().min(1).max(64) });
-const pageQuery = {
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(20),
-};
+const pageQuery = kernelPageQuery(100, 20);
 const csv = (values: readonly string[]) =>
   z
     .string()
@@ -208,8 +206,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
       const actor = requireStaff(req);
       const q = req.query;
       const res = await cases.listForStaff(actor, req.locale, filterOf(q), {
-        offset: (q.page - 1) * q.pageSize,
-        limit: q.pageSize,
+        ...pageRange(q),
         sort: q.sort,
       });
       return { ...res, page: q.page, pageSize: q.pageSize };
@@ -259,8 +256,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
       const actor = requireResident(req);
       const q = req.query;
       const res = await cases.listMine(actor.id, req.locale, {
-        offset: (q.page - 1) * q.pageSize,
-        limit: q.pageSize,
+        ...pageRange(q),
         ...(q.state ? { states: q.state } : {}),
       });
       return { ...res, page: q.page, pageSize: q.pageSize };
@@ -331,10 +327,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
     async (req) => {
       const actor = requireStaff(req);
       const q = req.query;
-      const res = await cases.duplicates(actor, req.params.id, req.locale, {
-        offset: (q.page - 1) * q.pageSize,
-        limit: q.pageSize,
-      });
+      const res = await cases.duplicates(actor, req.params.id, req.locale, pageRange(q));
       return { ...res, page: q.page, pageSize: q.pageSize };
     },
   );
@@ -368,10 +361,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
     async (req) => {
       const actor = requireStaff(req);
       const q = req.query;
-      const res = await cases.mergedCases(actor, req.params.id, req.locale, {
-        offset: (q.page - 1) * q.pageSize,
-        limit: q.pageSize,
-      });
+      const res = await cases.mergedCases(actor, req.params.id, req.locale, pageRange(q));
       return { ...res, page: q.page, pageSize: q.pageSize };
     },
   );
@@ -389,10 +379,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
     async (req) => {
       const actor = requireStaff(req);
       const q = req.query;
-      const res = await cases.auditTrail(actor, req.params.id, {
-        offset: (q.page - 1) * q.pageSize,
-        limit: q.pageSize,
-      });
+      const res = await cases.auditTrail(actor, req.params.id, pageRange(q));
       return { ...res, page: q.page, pageSize: q.pageSize };
     },
   );
@@ -414,10 +401,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
     async (req) => {
       const actor = requireStaff(req);
       const q = req.query;
-      const res = await cases.supervisionSummary(actor, req.locale, {
-        offset: (q.page - 1) * q.pageSize,
-        limit: q.pageSize,
-      });
+      const res = await cases.supervisionSummary(actor, req.locale, pageRange(q));
       return { ...res, page: q.page, pageSize: q.pageSize };
     },
   );
@@ -443,7 +427,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
         actor,
         req.locale,
         { departmentId: q.department === 'none' ? null : q.department, bucket: q.bucket },
-        { offset: (q.page - 1) * q.pageSize, limit: q.pageSize },
+        pageRange(q),
       );
       return { ...res, page: q.page, pageSize: q.pageSize };
     },
@@ -481,8 +465,7 @@ export function casesRoutes(app: FastifyInstance, cases: CasesService): void {
     async (req) => {
       const q = req.query;
       return cases.publicBoard(req.locale, {
-        offset: (q.page - 1) * q.pageSize,
-        limit: q.pageSize,
+        ...pageRange(q),
         ...(q.community ? { communityId: q.community } : {}),
         ...(q.state ? { state: q.state } : {}),
       });

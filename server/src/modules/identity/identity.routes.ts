@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
+import { pageRange } from '../../kernel/paging.js';
 import { LOCALES, STAFF_ROLES } from '@jiedao/contracts';
 import { AppError } from '../../kernel/errors.js';
 import { requireResident, requireSignedIn, requireStaff } from '../../kernel/http.js';
@@ -268,7 +269,7 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService):
     async (req) => {
       const a = requireStaff(req, ['admin', 'dispatcher', 'leader']);
       const { page, pageSize, ...f } = req.query;
-      const res = await identity.repo.listStaff({ ...f, offset: (page - 1) * pageSize, limit: pageSize });
+      const res = await identity.repo.listStaff({ ...f, ...pageRange({ page, pageSize }) });
       return {
         total: res.total,
         page,
