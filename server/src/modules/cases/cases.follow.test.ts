@@ -336,6 +336,84 @@ describe('following a case instead of reporting it again', () => {
   });
 });
 
+describe('following a case that is merged into another', () => {
+  it('the follower follows the case that goes on: listed, visible, and its progress in the inbox', async () => {
+    const g = await t.resident('13800138604');
+    const h = await t.resident('13800138605');
+    const spot = north(20);
+    const bins = await file(
+      a.token,
+      'snap.construction',
+      '小区北门旁边的工地每天晚上十一点以后还在施工，噪音太大睡不着',
+      spot,
+    );
+    const binsAgain = await file(b.token, 'snap.construction', '北门工地半夜施工噪音扰民，睡不着觉', spot);
+    for (const who of [g, h]) {
+      const r = await t.call('POST', `/api/cases/${binsAgain.id}/follow`, { token: who.token });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    // h already follows the case that goes on: one row, not two
+    await t.call('POST', `/api/cases/${bins.id}/follow`, { token: h.token });
+    const dispatcher = await t.staff('dispatcher', { fresh: true });
+    expect(binsAgain.state).toBe('submitted'); // construction reports wait for a dispatcher
+    const merge = await t.call('POST', `/api/cases/${binsAgain.id}/transitions`, {
+      token: dispatcher,
+      body: { action: 'merge', masterCaseId: bins.id },
+    });
+    expect(merge.statusCode, merge.body).toBe(200);
+
+    // the merge notice reached the follower on the old case
+    const inboxOf = async (token: string) =>
+      (
+        (await t.call('GET', '/api/inbox', { token })).json() as {
+          items: { caseId: string; title: string; body: string }[];
+        }
+      ).items;
+    expect(
+      (await inboxOf(g.token)).some((m) => m.caseId === binsAgain.id && m.title.includes('已合并')),
+    ).toBe(true);
+
+    const rows = await t.ctx.kysely
+      .selectFrom('case_follower')
+      .select(['case_id', 'resident_id'])
+      .where('case_id', 'in', [bins.id, binsAgain.id])
+      .execute();
+    expect(rows.filter((r) => r.case_id === binsAgain.id)).toEqual([]);
+    expect(
+      rows
+        .filter((r) => r.case_id === bins.id)
+        .map((r) => r.resident_id)
+        .sort(),
+    ).toEqual([g.id, h.id].sort());
+
+    const mine = (await t.call('GET', '/api/me/cases', { token: g.token })).json() as {
+      items: { id: string; followed: boolean }[];
+    };
+    expect(mine.items.find((c) => c.id === bins.id)?.followed).toBe(true);
+    expect((await t.call('GET', `/api/cases/${bins.id}`, { token: g.token })).statusCode).toBe(200);
+
+    // the reply on the case that goes on reaches both followers once, and the merged case's reporter
+    await handle(bins.id, '已责令北门工地夜间22时后停止施工，并安排夜间巡查。');
+    for (const who of [g, h, b]) {
+      const replies = (await inboxOf(who.token)).filter(
+        (m) => m.caseId === bins.id && m.title.includes('待核查'),
+      );
+      expect(replies, who.id).toHaveLength(1);
+      expect(replies[0]!.body).toContain('夜间巡查');
+    }
+    // the similar-cases offer counts them: b (merged reporter), g and h
+    const s = (
+      await similar(g.token, {
+        categoryId: 'snap.construction',
+        text: '北门工地晚上施工噪音',
+        location: spot,
+      })
+    ).json() as { items: { id: string; followers: number; following: boolean }[] };
+    const offered = s.items.find((i) => i.id === bins.id);
+    if (offered) expect(offered).toMatchObject({ followers: 3, following: true });
+  });
+});
+
 describe('reply drafts', () => {
   it('offers the reply of a similar past case to the handler, labelled with its number and similarity', async () => {
     // the light case was replied (and closed) above; a new report about the same light

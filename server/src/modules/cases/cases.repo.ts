@@ -218,6 +218,27 @@ export class CasesRepo {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** Moves a merged case's followers onto the case it was merged into (not its reporter; a resident
+   * who already follows it keeps one row). */
+  async moveFollowers(
+    executor: Executor,
+    fromCaseId: string,
+    into: { id: string; reporter_resident_id: string | null },
+  ): Promise<void> {
+    let moving = executor
+      .selectFrom('case_follower')
+      .select([sql<string>`cast(${into.id} as text)`.as('case_id'), 'resident_id', 'created_at'])
+      .where('case_id', '=', fromCaseId);
+    if (into.reporter_resident_id) moving = moving.where('resident_id', '!=', into.reporter_resident_id);
+    await executor
+      .insertInto('case_follower')
+      .columns(['case_id', 'resident_id', 'created_at'])
+      .expression(moving)
+      .onConflict((oc) => oc.columns(['case_id', 'resident_id']).doNothing())
+      .execute();
+    await executor.deleteFrom('case_follower').where('case_id', '=', fromCaseId).execute();
+  }
+
   async unfollow(caseId: string, residentId: string): Promise<boolean> {
     const res = await this.db
       .deleteFrom('case_follower')

@@ -636,6 +636,9 @@ export class CasesService {
       } else {
         const extra = await this.extraFor(trx, action, fresh, input, now, master);
         await this.apply(trx, writes, fresh, action, actor, input, category, now, extra);
+        // residents who followed the merged case now follow the case that goes on (they had the merge
+        // notice on the old one above); its reporter follows it anyway
+        if (action === 'merge') await this.repo.moveFollowers(trx, fresh.id, master!);
       }
       await this.flush(trx, writes, later);
       if (photos.length)
