@@ -25,6 +25,7 @@ import type { Clock } from './kernel/clock.js';
 import type { AppContext } from './kernel/context.js';
 import { installHttpBasics } from './kernel/http.js';
 import { Outbox } from './kernel/outbox.js';
+import { Offload } from './kernel/offload.js';
 import { Pii, loadMasterKey } from './kernel/pii.js';
 import { RateLimiter } from './kernel/ratelimit.js';
 import { TxRunner } from './kernel/tx.js';
@@ -149,12 +150,14 @@ export async function buildContext(opts: BuildOptions): Promise<OwnedContext> {
     calendar,
     sms: opts.sms ?? createSmsSender(config.smsProvider, config.dataDir),
     tx: new TxRunner(db.kysely, db.dialect),
+    offload: new Offload(),
   };
   return {
     ctx,
     dispose: async () => {
       await ctx.outbox.stop();
       await ctx.bus.close();
+      await ctx.offload.close();
       if (limiterRedis) await limiterRedis.quit().catch(() => undefined);
       if (!opts.db) await db.close();
     },

@@ -7,6 +7,7 @@ import type { Database } from '../db/schema.js';
 import type { Bus } from './bus.js';
 import type { WorkCalendar } from './calendar/index.js';
 import type { Clock } from './clock.js';
+import type { Offload } from './offload.js';
 import type { Outbox } from './outbox.js';
 import type { Pii } from './pii.js';
 import type { RateLimiter } from './ratelimit.js';
@@ -33,4 +34,6 @@ export interface AppContext {
   sms: SmsSender;
   /** Transactions for write paths (group commit on SQLite). */
   tx: TxRunner;
+  /** CPU-heavy pure jobs (hot issues) in a worker thread, off the event loop. */
+  offload: Offload;
 }

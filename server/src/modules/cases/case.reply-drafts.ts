@@ -1,7 +1,8 @@
 // Reply drafts (参考草稿): the public replies of similar past cases, offered to the person answering a
 // case as text to edit — never sent by themselves. A SimilarityIndex over the most recent answered cases
 // (`replyDrafts.corpusSize`), built on the first request and kept `cacheSeconds`; a reply given on this
-// instance joins it at once, other instances' replies at the next rebuild. The same category is
+// instance joins it at once, other instances' replies at the next rebuild. The build yields to the
+// event loop every few hundred cases, and a reply joining it re-weighs nothing. The same category is
 // preferred; the figures behind the threshold are in docs/dispatch.md.
 import type { AppContext } from '../../kernel/context.js';
 import type { CatalogService } from '../catalog/index.js';
@@ -47,19 +48,21 @@ export class ReplyDrafts {
   private async build(): Promise<SimilarityIndex<PastReply>> {
     const rows = await this.repo.repliedCases(this.ctx.config.replyDrafts.corpusSize);
     const index = new SimilarityIndex<PastReply>();
-    for (const r of rows) {
-      if (!r.result_text) continue;
-      index.add(
-        {
-          caseId: r.id,
-          number: r.number,
-          categoryId: r.category_id,
-          text: r.result_text,
-          repliedAt: r.replied_at,
-        },
-        caseText(r),
-      );
-    }
+    // thousands of past cases: built in slices, so other requests are answered meanwhile
+    await index.addAll(
+      rows
+        .filter((r) => r.result_text)
+        .map((r) => ({
+          item: {
+            caseId: r.id,
+            number: r.number,
+            categoryId: r.category_id,
+            text: r.result_text!,
+            repliedAt: r.replied_at,
+          },
+          text: caseText(r),
+        })),
+    );
     this.index = index;
     this.builtAt = Date.now();
     return index;

@@ -107,7 +107,7 @@ export class VectorCache {
 
 /**
  * Documents with their TF-IDF vectors over the index's own corpus; `nearest` finds the most similar
- * to a query text. Built once per use (a few thousand documents take well under a second).
+ * to a query text. Cutting thousands of documents into words takes seconds: `addAll` does it in slices.
  */
 export class SimilarityIndex<T> {
   private readonly docs: { item: T; counts: Map<string, number> }[] = [];
@@ -116,12 +116,40 @@ export class SimilarityIndex<T> {
   /** term → the documents holding it and their weights (built with the vectors, for `nearest`) */
   private postings: Map<string, { docs: number[]; weights: number[] }> | null = null;
 
+  /** Adds a document. Once vectors are built (after `all`, `nearest` or `addAll`), it joins them
+   * with the weights of the moment, and earlier documents keep theirs until the index is built again:
+   * one reply given must not make the next query re-weigh thousands of documents. */
   add(item: T, text: string): void {
     const counts = terms(text);
     this.docs.push({ item, counts });
     for (const t of counts.keys()) this.df.set(t, (this.df.get(t) ?? 0) + 1);
+    if (this.vectors) {
+      const vector = vectorise(counts, this.idf);
+      this.vectors.push(vector);
+      if (this.postings) this.post(this.postings, vector, this.docs.length - 1);
+    }
+  }
+
+  /** Adds many documents and builds their vectors, yielding to the event loop every `chunk`
+   * documents, so that requests are answered while a large index is built. */
+  async addAll(entries: Iterable<{ item: T; text: string }>, chunk = 50): Promise<void> {
     this.vectors = null;
     this.postings = null;
+    let n = 0;
+    for (const e of entries) {
+      this.add(e.item, e.text);
+      if (++n % chunk === 0) await yieldToEventLoop();
+    }
+    const vectors: Vector[] = [];
+    const postings = new Map<string, { docs: number[]; weights: number[] }>();
+    for (let i = 0; i < this.docs.length; i++) {
+      const v = vectorise(this.docs[i]!.counts, this.idf);
+      vectors.push(v);
+      this.post(postings, v, i);
+      if ((i + 1) % chunk === 0) await yieldToEventLoop();
+    }
+    this.vectors = vectors;
+    this.postings = postings;
   }
 
   get size(): number {
@@ -173,14 +201,18 @@ export class SimilarityIndex<T> {
   private postingsOf(): Map<string, { docs: number[]; weights: number[] }> {
     if (this.postings) return this.postings;
     const postings = new Map<string, { docs: number[]; weights: number[] }>();
-    this.all().forEach(({ vector }, i) => {
-      for (const [t, w] of vector) {
-        let p = postings.get(t);
-        if (!p) postings.set(t, (p = { docs: [], weights: [] }));
-        p.docs.push(i);
-        p.weights.push(w);
-      }
-    });
+    this.all().forEach(({ vector }, i) => this.post(postings, vector, i));
     return (this.postings = postings);
   }
+
+  private post(postings: Map<string, { docs: number[]; weights: number[] }>, vector: Vector, doc: number) {
+    for (const [t, w] of vector) {
+      let p = postings.get(t);
+      if (!p) postings.set(t, (p = { docs: [], weights: [] }));
+      p.docs.push(doc);
+      p.weights.push(w);
+    }
+  }
 }
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

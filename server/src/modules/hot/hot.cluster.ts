@@ -406,3 +406,21 @@ export function clusterHot(items: readonly HotItem[], opts: HotOptions = {}): Ho
   out.sort((x, y) => y.heat - x.heat || y.members.length - x.members.length || (x.id < y.id ? -1 : 1));
   return { groups: out, stats: { items: n, pairs: seen.size, ms: Math.round(performance.now() - started) } };
 }
+
+/** What `clusterHotJob` is sent (structured-clonable: the grid neighbours as a table, times as text). */
+export interface HotJob {
+  items: HotItem[];
+  now: string;
+  windowDays: number;
+  neighbours: Record<string, string[]>;
+}
+
+/** `clusterHot` as a worker job (kernel/offload.ts): the groups only. */
+export function clusterHotJob(job: HotJob): HotGroup[] {
+  const neighbours = new Map(Object.entries(job.neighbours));
+  return clusterHot(job.items, {
+    now: new Date(job.now),
+    windowDays: job.windowDays,
+    neighbours: (g) => neighbours.get(g) ?? [],
+  }).groups;
+}

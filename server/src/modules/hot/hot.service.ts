@@ -2,14 +2,14 @@
 // hot.cluster.ts and ranked by heat. Computed in memory from case_record on each instance — the same
 // rows give the same groups, ids and order on every instance — and recomputed when the cases of the
 // window change (a cheap signature query: count + latest update), at most every `refreshMs`, and at
-// least every `maxAgeMs` (the window slides). Intake never waits for it.
+// least every `maxAgeMs` (the window slides). Intake never waits for it, and the grouping runs in a
+// worker thread (kernel/offload.ts), so other requests are answered meanwhile.
 import type { Locale, StaffRole } from '@jiedao/contracts';
 import type { StaffActor } from '../../kernel/actor.js';
 import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
 import type { OrgService } from '../org/index.js';
-import type { HotGroup, HotItem } from './hot.cluster.js';
-import { clusterHot } from './hot.cluster.js';
+import type { HotGroup, HotItem, HotJob } from './hot.cluster.js';
 import type { HotMemberRow, HotRepo } from './hot.repo.js';
 
 /** Who sees hot issues: the dispatch centre, leaders and administrators. */
@@ -108,11 +108,18 @@ export class HotService {
       reporter: r.reporter_resident_id,
       topic: r.category_id,
     }));
-    const { groups } = clusterHot(items, {
-      now,
-      windowDays: this.settings.growthDays,
-      neighbours: (g) => this.deps.org.neighbourGrids(g),
-    });
+    const neighbours: Record<string, string[]> = {};
+    for (const r of rows) {
+      if (r.grid_id && !neighbours[r.grid_id])
+        neighbours[r.grid_id] = [...this.deps.org.neighbourGrids(r.grid_id)];
+    }
+    const job: HotJob = { items, now: now.toISOString(), windowDays: this.settings.growthDays, neighbours };
+    // in a worker thread: thousands of cases take a second or two to group
+    const groups = await this.ctx.offload.run<HotGroup[]>(
+      new URL('./hot.cluster.' + (import.meta.url.endsWith('.ts') ? 'ts' : 'js'), import.meta.url).href,
+      'clusterHotJob',
+      job,
+    );
     const snapshot: Snapshot = {
       groups,
       byId: new Map(groups.map((g) => [g.id, g])),

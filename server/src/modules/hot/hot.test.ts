@@ -90,6 +90,8 @@ describe('hot issues', () => {
     expect(issue!.place.grid?.code).toBe('FY-0100');
     expect(issue!.heat).toBeGreaterThan(0);
     expect(NOISE).toContain(issue!.label);
+    // grouped in the worker thread, not on the event loop
+    expect(t.ctx.offload.threaded).toBe(true);
   });
 
   it('lists the member cases, newest first, paged', async () => {
