@@ -135,6 +135,23 @@ describeBrowser('smart dispatch (Chromium, desktop)', () => {
         .toBeGreaterThan(0);
       await corrections.getByText('社会事务办').first().waitFor();
 
+      // in daily work: the one it dispatched stays with the education office; of the one it only
+      // suggested, the dispatcher took none of its three
+      const live = adminPage.locator('.ant-card').filter({ hasText: w('clf.live') });
+      const liveRow = live.getByRole('row', { name: new RegExp(v1) });
+      await liveRow.waitFor();
+      const cells = (await liveRow.locator('td').allTextContents()).map((c) => c.trim());
+      expect(cells.slice(1)).toEqual([
+        '2',
+        '1',
+        `100.0% （${w('clf.liveMoved', { n: 0 })}）`,
+        '1',
+        '0.0%',
+        '0.0%',
+        '0',
+      ]);
+      await live.screenshot({ path: screenshotPath('console-classifier-live') });
+
       // try a message
       const tryCard = adminPage
         .locator('.ant-card')

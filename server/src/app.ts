@@ -232,6 +232,12 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
         ? { text: [r.title, r.description].filter(Boolean).join('\n'), suggestion: r.suggestion }
         : null;
     },
+    classifiedSince: async (since, limit) =>
+      (await cases.repo.classifiedSince(since, limit)).map((r) => ({
+        suggestion: r.suggestion!,
+        departmentId: r.department_id,
+        state: r.state,
+      })),
   });
   await classifier.reload();
   ctx.outbox.on('case.dispatch', 'classify.corrections', (e, trx) => classifier.onDispatched(e, trx));

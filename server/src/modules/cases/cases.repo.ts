@@ -218,6 +218,19 @@ export class CasesRepo {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** The cases reported since `since` whose dispatch the text classifier suggested or made, newest
+   * first (at most `limit`): its stored suggestion, where the case is now and its state. */
+  async classifiedSince(since: string, limit: number) {
+    return this.db
+      .selectFrom('case_record')
+      .select(['suggestion', 'department_id', 'state'])
+      .where('created_at', '>=', since)
+      .where('suggestion', 'like', '%"source":"classifier"%')
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+
   /** Moves a merged case's followers onto the case it was merged into (not its reporter; a resident
    * who already follows it keeps one row). */
   async moveFollowers(

@@ -64,6 +64,10 @@ interface StaffCase {
 describe('the classifier in the product', () => {
   let v1 = '';
   let v2 = '';
+  // the two cases of the auto-dispatch test, for the live figures
+  let sureId = '';
+  let unsureCase: { id: string; target: string; alternatives: { departmentId: string | null }[] } | null =
+    null;
 
   it('registers versions (admins only) and activates one', async () => {
     expect((await register(modelFile(1), dispatcher)).statusCode).toBe(403);
@@ -131,6 +135,7 @@ describe('the classifier in the product', () => {
     });
     expect(sure.statusCode, sure.body).toBe(201);
     const sureBody = sure.json() as CaseBody;
+    sureId = sureBody.id;
     expect(sureBody.state).toBe('dispatched');
     expect(sureBody.department?.name).toBe('教育办');
     const sureStaff = (
@@ -173,6 +178,7 @@ describe('the classifier in the product', () => {
       });
       expect(res.statusCode, res.body).toBe(200);
     }
+    unsureCase = { id: unsureBody.id, target, alternatives: unsureStaff.suggestion!.alternatives! };
     await t.ctx.outbox.drain();
     const corrections = (await t.call('GET', '/api/classify/corrections', { token: dispatcher })).json() as {
       total: number;
@@ -213,6 +219,83 @@ describe('the classifier in the product', () => {
       ((await t.call('GET', '/api/classify/corrections', { token: admin })).json() as { total: number })
         .total,
     ).toBe(1);
+  });
+
+  it('shows how the version does in daily work: a dispatch a department sent back and a person moved', async () => {
+    interface Live {
+      days: number;
+      active: string | null;
+      versions: {
+        version: string;
+        cases: number;
+        auto: { total: number; kept: number; moved: number; returned: number; precision: number | null };
+        suggested: { total: number; top1: number; top3: number; other: number; undecided: number };
+      }[];
+    }
+    const live = async () =>
+      (await t.call('GET', '/api/classify/live?days=7', { token: dispatcher })).json() as Live;
+    const before = (await live()).versions.find((v) => v.version === v1)!;
+    expect(before.auto).toMatchObject({ total: 1, kept: 1, moved: 0, precision: 1 });
+    const tookOther = unsureCase!.alternatives.slice(1).some((a) => a.departmentId === unsureCase!.target);
+    expect(before.suggested).toEqual({
+      total: 1,
+      top1: 0,
+      top3: tookOther ? 1 : 0,
+      other: tookOther ? 0 : 1,
+      undecided: 0,
+      top1Rate: 0,
+      top3Rate: tookOther ? 1 : 0,
+    });
+
+    // the education office sends the case back; the dispatcher gives it to the health office
+    const created = await t.call('POST', '/api/staff', {
+      token: admin,
+      body: {
+        username: 'edu.handler',
+        displayName: '教育办 周琳',
+        role: 'handler',
+        departmentId: await dept('education'),
+        password: 'Edu-handler-2026',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const login = await t.call('POST', '/api/auth/login', {
+      body: { username: 'edu.handler', password: 'Edu-handler-2026' },
+    });
+    const eduHandler = (login.json() as { token: string }).token;
+    const back = await t.call('POST', `/api/cases/${sureId}/transitions`, {
+      token: eduHandler,
+      body: { action: 'return', reason: '不属于教育办职责' },
+    });
+    expect(back.statusCode, back.body).toBe(200);
+    expect((await live()).versions.find((v) => v.version === v1)!.auto).toMatchObject({
+      kept: 0,
+      returned: 1,
+      precision: 0,
+    });
+    const moved = await t.call('POST', `/api/cases/${sureId}/transitions`, {
+      token: dispatcher,
+      body: { action: 'dispatch', departmentId: await dept('health') },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const after = await live();
+    expect(after).toMatchObject({ days: 7, active: v1 });
+    expect(after.versions.find((v) => v.version === v1)!.auto).toMatchObject({
+      total: 1,
+      kept: 0,
+      moved: 1,
+      returned: 0,
+      precision: 0,
+    });
+    // the move is a correction too, marked as one of the model's own dispatches
+    await t.ctx.outbox.drain();
+    const corrections = (await t.call('GET', '/api/classify/corrections', { token: dispatcher })).json() as {
+      items: { caseId: string; auto: boolean }[];
+    };
+    expect(corrections.items.find((c) => c.caseId === sureId)?.auto).toBe(true);
+    expect((await t.call('GET', '/api/classify/live', { token: await t.staff('handler') })).statusCode).toBe(
+      403,
+    );
   });
 
   it('compares versions on one evaluation set, activates the other and rolls back', async () => {

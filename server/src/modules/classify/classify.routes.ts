@@ -150,6 +150,22 @@ export function classifyRoutes(app: FastifyInstance, classifier: ClassifierServi
   );
 
   r.get(
+    '/api/classify/live',
+    {
+      schema: {
+        tags: ['classify'],
+        summary:
+          'How each model version does in daily work over the last `days`: cases it dispatched kept or moved by a person, suggestions taken as first, second/third or no topic',
+        querystring: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+      },
+    },
+    async (req) => {
+      requireStaff(req, VIEWERS);
+      return classifier.live(req.query.days);
+    },
+  );
+
+  r.get(
     '/api/classify/corrections',
     {
       schema: {

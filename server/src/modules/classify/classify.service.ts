@@ -16,6 +16,8 @@ import type { AuditService } from '../audit/index.js';
 import type { CatalogService } from '../catalog/index.js';
 import type { DispatchInput, DispatchService, DispatchSuggestion } from '../dispatch/index.js';
 import type { OrgService } from '../org/index.js';
+import type { ClassifiedCase } from './classify.live.js';
+import { liveFigures } from './classify.live.js';
 import type { EvaluationReport } from './model/evaluate.js';
 import { evaluate } from './model/evaluate.js';
 import type { TextClassifier } from './model/model.js';
@@ -68,7 +70,12 @@ export interface ClassifyDeps {
   audit: AuditService;
   /** a case's text and the suggestion stored with it (the cases module owns the table) */
   loadCase: (id: string, executor: Executor) => Promise<{ text: string; suggestion: string | null } | null>;
+  /** the cases reported since a time that the classifier suggested or dispatched, newest first */
+  classifiedSince: (since: string, limit: number) => Promise<ClassifiedCase[]>;
 }
+
+/** At most this many recent cases go into the live figures. */
+const LIVE_MAX_CASES = 50_000;
 
 export class ClassifierService {
   private model: TextClassifier | null = null;
@@ -376,6 +383,22 @@ export class ClassifierService {
       );
     });
     await this.changed();
+  }
+
+  // ── in daily work ──────────────────────────────────────────────────────
+  /** Per model version, over the cases of the last `days`: dispatched on its own and kept or moved,
+   * suggested and which topic the dispatcher took (classify.live.ts). */
+  async live(days: number) {
+    const now = this.ctx.clock.now();
+    const since = new Date(now.getTime() - days * 86_400_000).toISOString();
+    const rows = await this.deps.classifiedSince(since, LIVE_MAX_CASES);
+    return {
+      since,
+      days,
+      active: this.state.version,
+      capped: rows.length >= LIVE_MAX_CASES,
+      versions: liveFigures(rows),
+    };
   }
 
   // ── corrections ────────────────────────────────────────────────────────

@@ -381,6 +381,8 @@ export default function Classifier() {
       <TryIt deptName={deptName} />
       <Compare models={models.data?.items ?? []} isAdmin={isAdmin} onChanged={() => setTick((n) => n + 1)} />
 
+      <LiveFigures tick={tick} />
+
       <Card size="small" title={t('clf.correctionsTitle')}>
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Text type="secondary">{t('clf.correctionsHint')}</Typography.Text>
@@ -424,6 +426,118 @@ export default function Classifier() {
         </Space>
       </Card>
     </Space>
+  );
+}
+
+interface LiveVersion {
+  version: string;
+  cases: number;
+  auto: { total: number; kept: number; moved: number; returned: number; precision: number | null };
+  suggested: {
+    total: number;
+    top1: number;
+    top3: number;
+    other: number;
+    undecided: number;
+    top1Rate: number | null;
+    top3Rate: number | null;
+  };
+}
+
+/** How each version does in daily work: its own dispatches kept or moved, its suggestions taken. */
+function LiveFigures({ tick }: { tick: number }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [days, setDays] = useState(30);
+  const [data, setData] = useState<{ active: string | null; versions: LiveVersion[] } | null>(null);
+  useEffect(() => {
+    api<{ active: string | null; versions: LiveVersion[] }>('GET', `/api/classify/live?days=${days}`)
+      .then(setData)
+      .catch((e) => showError(message, e));
+  }, [days, tick]);
+  return (
+    <Card
+      size="small"
+      title={t('clf.live')}
+      extra={
+        <Segmented<number>
+          size="small"
+          value={days}
+          onChange={setDays}
+          options={[7, 30, 90].map((d) => ({ value: d, label: t('clf.liveDays', { n: d }) }))}
+        />
+      }
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Typography.Text type="secondary">{t('clf.liveHint')}</Typography.Text>
+        <Table<LiveVersion>
+          rowKey="version"
+          size="small"
+          loading={!data}
+          dataSource={data?.versions ?? []}
+          pagination={false}
+          locale={{ emptyText: t('clf.liveEmpty') }}
+          columns={[
+            {
+              title: t('clf.version'),
+              render: (_v, r) => (
+                <span>
+                  <Typography.Text code>{r.version || '—'}</Typography.Text>
+                  {r.version === data?.active && <Tag color="green">{t('clf.inUse')}</Tag>}
+                </span>
+              ),
+            },
+            { title: t('clf.liveCases'), dataIndex: 'cases', align: 'right' },
+            {
+              title: t('clf.liveAuto'),
+              align: 'right',
+              render: (_v, r) => `${r.auto.total}`,
+            },
+            {
+              title: t('clf.liveKept'),
+              align: 'right',
+              render: (_v, r) =>
+                r.auto.total ? (
+                  <span
+                    title={t('clf.liveKeptTip', {
+                      kept: r.auto.kept,
+                      moved: r.auto.moved,
+                      returned: r.auto.returned,
+                    })}
+                  >
+                    {pct(r.auto.precision)}{' '}
+                    <Typography.Text type="secondary">
+                      （{t('clf.liveMoved', { n: r.auto.moved + r.auto.returned })}）
+                    </Typography.Text>
+                  </span>
+                ) : (
+                  '—'
+                ),
+            },
+            {
+              title: t('clf.liveSuggested'),
+              align: 'right',
+              render: (_v, r) => `${r.suggested.total}`,
+            },
+            {
+              title: t('clf.liveTop1'),
+              align: 'right',
+              render: (_v, r) => pct(r.suggested.top1Rate),
+            },
+            {
+              title: t('clf.liveTop3'),
+              align: 'right',
+              render: (_v, r) => pct(r.suggested.top3Rate),
+            },
+            {
+              title: t('clf.liveUndecided'),
+              align: 'right',
+              render: (_v, r) => `${r.suggested.undecided}`,
+            },
+          ]}
+        />
+      </Space>
+    </Card>
   );
 }
 
