@@ -94,7 +94,7 @@ describeBrowser('staff console (Chromium, desktop)', () => {
         .click();
       const modal = desk.locator('.ant-modal');
       await modal.getByRole('combobox').click();
-      await desk.locator('.ant-select-dropdown').getByText('工程监督站', { exact: true }).click();
+      await desk.locator('.ant-select-dropdown:visible').getByText('工程监督站', { exact: true }).click();
       await modal.getByRole('button', { name: w('action.dispatch') }).click();
       await expect
         .poll(async () => (await e.t.services.cases.repo.byId(filed.id))?.state, { timeout: 10_000 })
@@ -115,7 +115,7 @@ describeBrowser('staff console (Chromium, desktop)', () => {
       // start from the category's reply template
       await replyModal.getByRole('combobox', { name: w('dept.template') }).click();
       await dept
-        .locator('.ant-select-dropdown')
+        .locator('.ant-select-dropdown:visible')
         .getByText('已责令施工单位重新加固围挡，人行道已恢复通行。')
         .click();
       await expect
@@ -215,7 +215,7 @@ describeBrowser('staff console: dashboard, posters, export (Chromium, desktop)',
       await signIn(page, 'dispatcher');
       await page.goto('/console/grids');
       await page.getByRole('combobox', { name: w('dash.community') }).click();
-      await page.locator('.ant-select-dropdown').getByText('福永社区', { exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible').getByText('福永社区', { exact: true }).click();
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.getByRole('link', { name: w('grids.communityPosters') }).click(),
@@ -261,7 +261,7 @@ describeBrowser('staff console: dashboard, posters, export (Chromium, desktop)',
       await signIn(page, 'leader');
       await page.goto('/console/dashboard');
       await page.getByRole('combobox', { name: w('dash.community') }).click();
-      await page.locator('.ant-select-dropdown').getByText('福永社区', { exact: true }).click();
+      await page.locator('.ant-select-dropdown:visible').getByText('福永社区', { exact: true }).click();
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.getByRole('link', { name: w('dash.export') }).click(),
