@@ -1,7 +1,8 @@
 // Turning token lists into sparse TF-IDF vectors. Views (each L2-normalised on its own, then
 // weighted): word unigrams, word bigrams (adjacent kept words), character n-grams over the kept
-// words joined without spaces (so raw and pre-segmented text give the same strings), and the
-// subject's words when the message has a separate subject.
+// words joined without spaces (so raw and pre-segmented text give the same strings), the subject's
+// words when the message has a separate subject, the first words ("head"), and the character n-grams
+// of the first characters ("head characters", a subject's stand-in for every message).
 // Terms are hashed (FNV-1a, 27 bits per view, the view in the top bits, so every key is a small
 // integer): no strings are built for n-grams, and the model stores integer keys, not terms. The
 // vocabulary keeps the keys seen in at least `minDf` training documents; term frequency is
@@ -23,6 +24,12 @@ export interface FeatureConfig {
    * also exists for pre-segmented text (0: off) */
   head: number;
   headWords: number;
+  /** weight of the head-characters view: character n-grams (`charMin`…`charMax`) over the first
+   * `headCharCount` characters of the kept words — the subject's stand-in that does not depend on
+   * how the words were cut (most raw messages come without a separate subject). Absent in models
+   * made before it: off. */
+  headChars?: number;
+  headCharCount?: number;
   minDf: number;
   sublinearTf: boolean;
 }
@@ -36,6 +43,8 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   subject: 0,
   head: 0,
   headWords: 10,
+  headChars: 0,
+  headCharCount: 30,
   minDf: 2,
   sublinearTf: true,
 };
@@ -53,6 +62,9 @@ const BIGRAM = 1;
 const CHAR = 2;
 const SUBJECT = 3;
 const HEAD = 4;
+const HEAD_CHAR = 5;
+/** how many views there are (norm arrays are this long) */
+export const VIEWS = 6;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -65,7 +77,7 @@ const key = (view: number, h: number) => (view << VIEW_BITS) | ((h ^ (h >>> VIEW
 
 /** Weight of the view a key belongs to. */
 export function viewWeight(cfg: FeatureConfig, view: number): number {
-  return [cfg.words, cfg.bigrams, cfg.chars, cfg.subject, cfg.head][view] ?? 0;
+  return [cfg.words, cfg.bigrams, cfg.chars, cfg.subject, cfg.head, cfg.headChars ?? 0][view] ?? 0;
 }
 
 /**
@@ -92,19 +104,12 @@ export function termKeys(doc: DocTokens, cfg: FeatureConfig, out: Int32Array): n
       prev = cur;
     }
   }
-  if (cfg.chars > 0) {
+  const headChars = cfg.headChars ?? 0;
+  if (cfg.chars > 0 || headChars > 0) {
     // UTF-16 units: the corpus is all BMP; a split surrogate pair would only make a rare odd term
     const s = w.join('');
-    for (let i = 0; i < s.length; i++) {
-      let h = FNV_OFFSET;
-      for (let m = 1; m <= cfg.charMax && i + m <= s.length; m++) {
-        h = Math.imul(h ^ s.charCodeAt(i + m - 1), FNV_PRIME);
-        if (m >= cfg.charMin) {
-          if (n < cap) out[n] = key(CHAR, Math.imul(h ^ m, FNV_PRIME));
-          n++;
-        }
-      }
-    }
+    if (cfg.chars > 0) n = charGrams(s, s.length, CHAR, cfg, out, n);
+    if (headChars > 0) n = charGrams(s, Math.min(s.length, cfg.headCharCount ?? 30), HEAD_CHAR, cfg, out, n);
   }
   if (cfg.subject > 0 && doc.subject) {
     for (const t of doc.subject) {
@@ -116,6 +121,29 @@ export function termKeys(doc: DocTokens, cfg: FeatureConfig, out: Int32Array): n
     for (let i = 0; i < Math.min(cfg.headWords, w.length); i++) {
       if (n < cap) out[n] = key(HEAD, hashString(w[i]!, FNV_OFFSET));
       n++;
+    }
+  }
+  return n;
+}
+
+/** The character `charMin`…`charMax`-grams of `s[0, end)` as keys of `view`, written from `out[n]`. */
+function charGrams(
+  s: string,
+  end: number,
+  view: number,
+  cfg: FeatureConfig,
+  out: Int32Array,
+  n: number,
+): number {
+  const cap = out.length;
+  for (let i = 0; i < end; i++) {
+    let h = FNV_OFFSET;
+    for (let m = 1; m <= cfg.charMax && i + m <= end; m++) {
+      h = Math.imul(h ^ s.charCodeAt(i + m - 1), FNV_PRIME);
+      if (m >= cfg.charMin) {
+        if (n < cap) out[n] = key(view, Math.imul(h ^ m, FNV_PRIME));
+        n++;
+      }
     }
   }
   return n;
@@ -225,7 +253,7 @@ export function vectorise(doc: DocTokens, vocab: Vocabulary, cfg: FeatureConfig)
   const n = touched.length;
   const indices = Int32Array.from(touched);
   const values = new Float32Array(n);
-  const norm = [0, 0, 0, 0, 0];
+  const norm = new Array<number>(VIEWS).fill(0);
   for (let a = 0; a < n; a++) {
     const j = indices[a]!;
     const c = tf[j]!;

@@ -51,6 +51,21 @@ describe('features', () => {
     const sq = Array.from(row.values).reduce((a, v) => a + v * v, 0);
     expect(sq).toBeCloseTo(3, 5); // three views, each of norm 1
   });
+
+  it('head characters: the character n-grams of the first characters only, a view of its own', () => {
+    const cfg = { ...DEFAULT_FEATURES, words: 0, bigrams: 0, chars: 0, charMin: 1, charMax: 2 };
+    const doc = { words: ['路灯', '坏', '很久'] };
+    expect(termCounts(doc, cfg).size).toBe(0);
+    // the first 3 characters 路灯坏: 路 灯 坏 路灯 灯坏
+    const head = termCounts(doc, { ...cfg, headChars: 1, headCharCount: 3 });
+    expect(head.size).toBe(5);
+    // the same grams as the character view over the whole text, but other keys
+    const all = termCounts(doc, { ...cfg, chars: 1 });
+    expect([...head.keys()].some((k) => all.has(k))).toBe(false);
+    const both = { ...cfg, chars: 1, headChars: 0.5, headCharCount: 3 };
+    const row = vectorise(doc, fitVocabulary([termCounts(doc, both)], 1), both);
+    expect(Array.from(row.values).reduce((a, v) => a + v * v, 0)).toBeCloseTo(1.5, 5);
+  });
 });
 
 describe('prediction', () => {
@@ -58,7 +73,7 @@ describe('prediction', () => {
     const records = toyRecords(10, 5);
     const docs = records.map((r) => toDocTokens(prepareDoc(r), new Set()));
     const y = Int32Array.from(records, (r) => Object.keys(TOPICS).indexOf(r.label));
-    const cfg = { ...DEFAULT_FEATURES, head: 0.5, subject: 0.5 };
+    const cfg = { ...DEFAULT_FEATURES, head: 0.5, subject: 0.5, headChars: 1, headCharCount: 6 };
     const vocab = fitVocabulary(
       docs.map((d) => termCounts(d, cfg)),
       1,

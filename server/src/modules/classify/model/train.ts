@@ -69,7 +69,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN: TrainOptions = {
   members: [
     {
-      features: { ...DEFAULT_FEATURES, head: 0.5, headWords: 10, subject: 0.5, minDf: 3 },
+      features: { ...DEFAULT_FEATURES, headChars: 1, headCharCount: 30, subject: 0.5, minDf: 3 },
       svm: { ...DEFAULT_SVM, nbAlpha: 1, nbBeta: 0.25, balanced: true, c: 0.3, tolerance: 0.1 },
     },
   ],
