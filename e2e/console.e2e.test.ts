@@ -254,6 +254,46 @@ describeBrowser('staff console: dashboard, posters, export (Chromium, desktop)',
     }
   });
 
+  it('an administrator assigns a grid worker by typing part of the name; a dispatcher sees the name', async () => {
+    const ctx = await desktopContext(e);
+    try {
+      const page = await ctx.newPage();
+      await signIn(page, 'admin');
+      await page.goto('/console/grids');
+      const search = page.getByRole('searchbox', { name: w('grids.search') });
+      await search.fill('FY-0400');
+      await search.press('Enter');
+      const picker = page.getByRole('combobox', { name: `${w('grids.worker')} FY-0400` });
+      await picker.waitFor();
+      await picker.click();
+      await picker.pressSequentially('黄敏');
+      await page.locator('.ant-select-dropdown:visible').getByText('网格员 黄敏（grid_worker）').click();
+      await page.getByText(w('grids.assigned')).waitFor();
+      const worker = await e.t.ctx.kysely
+        .selectFrom('staff')
+        .select('id')
+        .where('username', '=', 'grid_worker')
+        .executeTakeFirstOrThrow();
+      const grid = await e.t.ctx.kysely
+        .selectFrom('grid')
+        .select('worker_staff_id')
+        .where('code', '=', 'FY-0400')
+        .executeTakeFirstOrThrow();
+      expect(grid.worker_staff_id).toBe(worker.id);
+
+      await ctx.clearCookies();
+      const desk = await ctx.newPage();
+      await signIn(desk, 'dispatcher');
+      await desk.goto('/console/grids');
+      const s2 = desk.getByRole('searchbox', { name: w('grids.search') });
+      await s2.fill('FY-0400');
+      await s2.press('Enter');
+      await desk.getByRole('row', { name: /FY-0400/ }).getByText('网格员 黄敏').waitFor();
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('exports the filtered case list as an Excel file', async () => {
     const ctx = await desktopContext(e);
     try {

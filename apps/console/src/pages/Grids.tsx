@@ -1,11 +1,12 @@
 // The subdistrict's grids: by community, with their grid worker (assigned here by an administrator),
 // each grid's QR code, and printable A4 poster sheets (PDF) for one grid, a community or all of them.
-import { Suspense, lazy, useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useState } from 'react';
 import { App, Button, Image, Input, Segmented, Select, Space, Table, Typography } from 'antd';
 import { api } from '@jiedao/web/api';
 import type { ApiError } from '@jiedao/web/api';
 import { useI18n } from '../lib/i18n';
 import { useSession } from '../lib/session';
+import { StaffSelect } from '../components/StaffSelect';
 
 const HeatMap = lazy(() => import('../components/HeatMap').then((m) => ({ default: m.HeatMap })));
 const EMPTY = new Map<string, number>();
@@ -37,11 +38,26 @@ export default function Grids() {
     api<{ items: { code: string; name: string }[] }>('GET', '/api/communities')
       .then((r) => setCommunities(r.items))
       .catch(() => {});
-    if (admin)
-      api<{ items: { id: string; displayName: string }[] }>('GET', '/api/staff?role=grid_worker&pageSize=200')
-        .then((r) => setWorkers(r.items))
-        .catch(() => {});
-  }, [admin]);
+  }, []);
+
+  // the names of this page's grid workers (staff who may list accounts; a grid worker knows their own)
+  const workerIds = useMemo(
+    () => [...new Set((data?.items ?? []).map((g) => g.workerStaffId).filter((x): x is string => !!x))],
+    [data],
+  );
+  useEffect(() => {
+    if (me.role === 'grid_worker') {
+      setWorkers([{ id: me.id, displayName: me.displayName }]);
+      return;
+    }
+    if (!workerIds.length) return;
+    api<{ items: { id: string; displayName: string }[] }>(
+      'GET',
+      `/api/staff?ids=${workerIds.map(encodeURIComponent).join(',')}&pageSize=100`,
+    )
+      .then((r) => setWorkers(r.items))
+      .catch(() => {});
+  }, [workerIds, me]);
 
   useEffect(() => {
     const params = new URLSearchParams({ page: String(page), pageSize: '20' });
@@ -142,13 +158,12 @@ export default function Grids() {
               width: 220,
               render: (_v, r) =>
                 admin ? (
-                  <Select
-                    allowClear
-                    style={{ width: 200 }}
-                    aria-label={`${t('grids.worker')} ${r.code}`}
-                    value={r.workerStaffId ?? undefined}
-                    onChange={(v) => void assign(r.code, v ?? null)}
-                    options={workers.map((w) => ({ value: w.id, label: w.displayName }))}
+                  <StaffSelect
+                    role="grid_worker"
+                    ariaLabel={`${t('grids.worker')} ${r.code}`}
+                    value={r.workerStaffId}
+                    label={workers.find((w) => w.id === r.workerStaffId)?.displayName}
+                    onChange={(v) => void assign(r.code, v)}
                   />
                 ) : (
                   (workers.find((w) => w.id === r.workerStaffId)?.displayName ??

@@ -17,10 +17,32 @@ export class IdentityRepo {
   updateStaff(id: string, patch: Updateable<StaffTable>) {
     return this.db.updateTable('staff').set(patch).where('id', '=', id).execute();
   }
-  async listStaff(opts: { role?: string; departmentId?: string; offset: number; limit: number }) {
+  async listStaff(opts: {
+    role?: string;
+    departmentId?: string;
+    /** part of the user name or the display name */
+    q?: string;
+    ids?: readonly string[];
+    offset: number;
+    limit: number;
+  }) {
     let q = this.db.selectFrom('staff');
     if (opts.role) q = q.where('role', '=', opts.role);
     if (opts.departmentId) q = q.where('department_id', '=', opts.departmentId);
+    if (opts.ids) q = q.where('id', 'in', opts.ids.length ? [...opts.ids] : ['']);
+    const needle = opts.q
+      ?.trim()
+      .toLowerCase()
+      .replace(/[%_\\]/g, '');
+    if (needle) {
+      const like = `%${needle}%`;
+      q = q.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['username']), 'like', like),
+          eb(eb.fn('lower', ['display_name']), 'like', like),
+        ]),
+      );
+    }
     const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const items = await q
       .select([

@@ -261,6 +261,13 @@ export function identityRoutes(app: FastifyInstance, identity: IdentityService):
         querystring: z.object({
           role: z.enum(STAFF_ROLES).optional(),
           departmentId: z.string().max(64).optional(),
+          q: z.string().max(40).optional(),
+          /** comma-separated staff ids (at most 100): these accounts only, e.g. the names of a page */
+          ids: z
+            .string()
+            .max(100 * 65)
+            .optional()
+            .transform((v) => (v === undefined ? undefined : v.split(',').filter(Boolean).slice(0, 100))),
           page: z.coerce.number().int().min(1).default(1),
           pageSize: z.coerce.number().int().min(1).max(200).default(50),
         }),

@@ -879,6 +879,27 @@ describe('staff', () => {
       expect(res.body).not.toContain('password_hash');
       expect(res.body).not.toContain('totp_secret');
     });
+
+    it('finds staff by part of the name or user name, and by ids (a picker’s search and its labels)', async () => {
+      const admin = await t.staff('admin');
+      const find = async (qs: string) =>
+        (
+          (await t.call('GET', `/api/staff?${qs}`, { token: admin })).json() as {
+            total: number;
+            items: StaffProfile[];
+          }
+        ).items;
+      expect((await find(`q=${encodeURIComponent('王芳')}`)).map((s) => s.username)).toEqual(['wang.fang']);
+      expect((await find('q=WANG.F&role=handler')).map((s) => s.username)).toEqual(['wang.fang']);
+      expect(await find('q=wang.fang&role=leader')).toEqual([]);
+      // LIKE's wildcards are plain characters here
+      expect(await find(`q=${encodeURIComponent('%')}`)).not.toHaveLength(0);
+      expect(await find(`q=${encodeURIComponent('wang_fang')}`)).toEqual([]);
+      const all = await find('pageSize=3');
+      const ids = all.slice(0, 2).map((s) => s.id);
+      expect((await find(`ids=${ids.join(',')}`)).map((s) => s.id).sort()).toEqual([...ids].sort());
+      expect(await find('ids=nobody')).toEqual([]);
+    });
   });
 
   describe('personal data and the audit log', () => {
