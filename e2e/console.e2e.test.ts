@@ -288,7 +288,10 @@ describeBrowser('staff console: dashboard, posters, export (Chromium, desktop)',
       const s2 = desk.getByRole('searchbox', { name: w('grids.search') });
       await s2.fill('FY-0400');
       await s2.press('Enter');
-      await desk.getByRole('row', { name: /FY-0400/ }).getByText('网格员 黄敏').waitFor();
+      await desk
+        .getByRole('row', { name: /FY-0400/ })
+        .getByText('网格员 黄敏')
+        .waitFor();
     } finally {
       await ctx.close();
     }
