@@ -106,6 +106,14 @@ describeBrowser('smart dispatch (Chromium, desktop)', () => {
         .getByRole('button', { name: w('action.dispatch') })
         .click();
       const modal = desk.locator('.ant-modal');
+      // the three best topics are one click each; the second fills in its department
+      const picks = modal.getByTestId('dispatch-top3').getByRole('button');
+      expect(await picks.count()).toBe(3);
+      const second = (await picks.nth(1).textContent())!;
+      const secondDept = second.split('→')[1]!.trim().split(/\s/)[0]!;
+      await picks.nth(1).click();
+      await expect.poll(async () => modal.locator('.ant-select').first().textContent()).toContain(secondDept);
+      await modal.screenshot({ path: screenshotPath('console-classifier-dispatch-picks') });
       await modal.getByRole('combobox').click();
       await modal.getByRole('combobox').pressSequentially('社会');
       await desk.locator('.ant-select-dropdown:visible').getByText('社会事务办', { exact: true }).click();

@@ -131,6 +131,10 @@ function ActionForm({
   const internal = departments.filter((d) => d.kind === 'internal' && d.active);
   const external = departments.filter((d) => d.kind === 'external' && d.active);
   const suggested = detail.suggestion?.departmentId;
+  // the classifier's three best topics whose departments can take the case: one click each
+  const quickPicks = (detail.suggestion?.alternatives ?? []).filter(
+    (a) => a.departmentId && internal.some((d) => d.id === a.departmentId),
+  );
   const initial: Record<string, unknown> = {};
   if (action === 'dispatch' && suggested) initial.departmentId = suggested;
   if (action === 'escalate' && detail.suggestion?.externalBodyId)
@@ -159,6 +163,22 @@ function ActionForm({
           onSubmit(input);
         }}
       >
+        {fields.includes('departmentId') && quickPicks.length > 1 && (
+          <Form.Item label={t('case.topTopics')}>
+            <Space wrap data-testid="dispatch-top3">
+              {quickPicks.map((a) => (
+                <Button
+                  key={a.label}
+                  size="small"
+                  onClick={() => form.setFieldValue('departmentId', a.departmentId)}
+                >
+                  {a.label} → {internal.find((d) => d.id === a.departmentId)?.name}{' '}
+                  {Math.round(a.confidence * 100)}%
+                </Button>
+              ))}
+            </Space>
+          </Form.Item>
+        )}
         {fields.includes('departmentId') && (
           <Form.Item
             name="departmentId"
