@@ -1,2 +1,3 @@
 export * from './cases.js';
 export * from './identity.js';
+export * from './classify.js';

@@ -2,6 +2,7 @@
 // dispatched on its own, how many stayed with that department and how many a person moved; of those
 // it only suggested, how often the dispatcher took the first topic, one of the other two, or none.
 // Per model version, pure (the rows come from the cases module).
+import type { LiveFigures } from '@jiedao/contracts';
 import type { DispatchSuggestion } from '../dispatch/index.js';
 
 export interface ClassifiedCase {
@@ -10,37 +11,6 @@ export interface ClassifiedCase {
   /** where the case is now (null: not dispatched, or returned and waiting) */
   departmentId: string | null;
   state: string;
-}
-
-export interface LiveFigures {
-  version: string;
-  /** cases it suggested or dispatched */
-  cases: number;
-  auto: {
-    total: number;
-    /** still with the department it chose */
-    kept: number;
-    /** a person dispatched them elsewhere */
-    moved: number;
-    /** returned by the department, not dispatched again yet */
-    returned: number;
-    /** kept ÷ (kept + moved + returned); null without any */
-    precision: number | null;
-  };
-  suggested: {
-    total: number;
-    /** the dispatcher chose the first topic's department */
-    top1: number;
-    /** … the second or third topic's */
-    top3: number;
-    /** … another department */
-    other: number;
-    /** not dispatched yet (or closed without dispatch: rejected, merged) */
-    undecided: number;
-    /** top1 ÷ decided, (top1 + top3) ÷ decided; null without any decided */
-    top1Rate: number | null;
-    top3Rate: number | null;
-  };
 }
 
 const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);

@@ -23,6 +23,7 @@ import {
   Typography,
   Upload,
 } from 'antd';
+import type { LiveFigures } from '@jiedao/contracts';
 import { api, uploadFile } from '@jiedao/web/api';
 import { formatDateTime } from '@jiedao/web/time';
 import { useI18n } from '../../lib/i18n';
@@ -381,7 +382,7 @@ export default function Classifier() {
       <TryIt deptName={deptName} />
       <Compare models={models.data?.items ?? []} isAdmin={isAdmin} onChanged={() => setTick((n) => n + 1)} />
 
-      <LiveFigures tick={tick} />
+      <LiveCard tick={tick} />
 
       <Card size="small" title={t('clf.correctionsTitle')}>
         <Space direction="vertical" style={{ width: '100%' }}>
@@ -429,29 +430,14 @@ export default function Classifier() {
   );
 }
 
-interface LiveVersion {
-  version: string;
-  cases: number;
-  auto: { total: number; kept: number; moved: number; returned: number; precision: number | null };
-  suggested: {
-    total: number;
-    top1: number;
-    top3: number;
-    other: number;
-    undecided: number;
-    top1Rate: number | null;
-    top3Rate: number | null;
-  };
-}
-
 /** How each version does in daily work: its own dispatches kept or moved, its suggestions taken. */
-function LiveFigures({ tick }: { tick: number }) {
+function LiveCard({ tick }: { tick: number }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [days, setDays] = useState(30);
-  const [data, setData] = useState<{ active: string | null; versions: LiveVersion[] } | null>(null);
+  const [data, setData] = useState<{ active: string | null; versions: LiveFigures[] } | null>(null);
   useEffect(() => {
-    api<{ active: string | null; versions: LiveVersion[] }>('GET', `/api/classify/live?days=${days}`)
+    api<{ active: string | null; versions: LiveFigures[] }>('GET', `/api/classify/live?days=${days}`)
       .then(setData)
       .catch((e) => showError(message, e));
   }, [days, tick]);
@@ -470,7 +456,7 @@ function LiveFigures({ tick }: { tick: number }) {
     >
       <Space direction="vertical" style={{ width: '100%' }}>
         <Typography.Text type="secondary">{t('clf.liveHint')}</Typography.Text>
-        <Table<LiveVersion>
+        <Table<LiveFigures>
           rowKey="version"
           size="small"
           loading={!data}
