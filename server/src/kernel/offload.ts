@@ -18,16 +18,21 @@ interface Pending {
 /** The worker: its built file (.js), or under tsx/vitest its source (.ts) behind tsx's loader, which
  * a worker thread has to register itself (execArgv's `--import` does not reach its entry). */
 function newWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./offload.worker.js', import.meta.url));
+  const entry = siblingModule(import.meta.url, 'offload.worker');
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL(entry));
   const req = createRequire(import.meta.url);
   const pkgFile = req.resolve('tsx/package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as {
     exports: Record<string, { import: { default: string } }>;
   };
   const api = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-  const entry = new URL('./offload.worker.ts', import.meta.url).href;
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(code, { eval: true });
+}
+
+/** The URL of a module next to `from` (an `import.meta.url`), source or built like `from`. */
+export function siblingModule(from: string, name: string): string {
+  return new URL(`./${name}.${from.endsWith('.ts') ? 'ts' : 'js'}`, from).href;
 }
 
 export class Offload {

@@ -8,6 +8,7 @@ import type { Locale, StaffRole } from '@jiedao/contracts';
 import type { StaffActor } from '../../kernel/actor.js';
 import type { AppContext } from '../../kernel/context.js';
 import { AppError } from '../../kernel/errors.js';
+import { siblingModule } from '../../kernel/offload.js';
 import type { OrgService } from '../org/index.js';
 import type { HotGroup, HotItem, HotJob } from './hot.cluster.js';
 import type { HotMemberRow, HotRepo } from './hot.repo.js';
@@ -116,7 +117,7 @@ export class HotService {
     const job: HotJob = { items, now: now.toISOString(), windowDays: this.settings.growthDays, neighbours };
     // in a worker thread: thousands of cases take a second or two to group
     const groups = await this.ctx.offload.run<HotGroup[]>(
-      new URL('./hot.cluster.' + (import.meta.url.endsWith('.ts') ? 'ts' : 'js'), import.meta.url).href,
+      siblingModule(import.meta.url, 'hot.cluster'),
       'clusterHotJob',
       job,
     );
