@@ -236,7 +236,6 @@ export async function buildServices(ctx: AppContext): Promise<Services> {
       (await cases.repo.classifiedSince(since, limit)).map((r) => ({
         suggestion: r.suggestion!,
         departmentId: r.department_id,
-        state: r.state,
       })),
   });
   await classifier.reload();

@@ -219,11 +219,11 @@ export class CasesRepo {
   }
 
   /** The cases reported since `since` whose dispatch the text classifier suggested or made, newest
-   * first (at most `limit`): its stored suggestion, where the case is now and its state. */
+   * first (at most `limit`): its stored suggestion and where the case is now. */
   async classifiedSince(since: string, limit: number) {
     return this.db
       .selectFrom('case_record')
-      .select(['suggestion', 'department_id', 'state'])
+      .select(['suggestion', 'department_id'])
       .where('created_at', '>=', since)
       .where('suggestion', 'like', '%"source":"classifier"%')
       .orderBy('created_at', 'desc')

@@ -14,38 +14,33 @@ const sug = (mode: 'auto' | 'suggest', dept: string, version = 'v1', others: str
 describe('live figures of the classifier', () => {
   it('counts what people kept, moved and chose, per model version', () => {
     const f = liveFigures([
-      { suggestion: sug('auto', 'edu'), departmentId: 'edu', state: 'closed' },
-      { suggestion: sug('auto', 'edu'), departmentId: 'edu', state: 'dispatched' },
-      { suggestion: sug('auto', 'edu'), departmentId: 'health', state: 'dispatched' },
-      { suggestion: sug('auto', 'edu'), departmentId: null, state: 'accepted' },
+      { suggestion: sug('auto', 'edu'), departmentId: 'edu' },
+      { suggestion: sug('auto', 'edu'), departmentId: 'edu' },
+      { suggestion: sug('auto', 'edu'), departmentId: 'health' },
+      { suggestion: sug('auto', 'edu'), departmentId: null },
       {
         suggestion: sug('suggest', 'urban', 'v1', ['trade', 'traffic']),
         departmentId: 'urban',
-        state: 'closed',
       },
       {
         suggestion: sug('suggest', 'urban', 'v1', ['trade', 'traffic']),
         departmentId: 'traffic',
-        state: 'closed',
       },
       {
         suggestion: sug('suggest', 'urban', 'v1', ['trade', 'traffic']),
         departmentId: 'health',
-        state: 'closed',
       },
       {
         suggestion: sug('suggest', 'urban', 'v1', ['trade', 'traffic']),
         departmentId: null,
-        state: 'submitted',
       },
-      { suggestion: sug('auto', 'edu', 'v0'), departmentId: 'edu', state: 'closed' },
+      { suggestion: sug('auto', 'edu', 'v0'), departmentId: 'edu' },
       // a rule's suggestion and a broken one are not the classifier's
       {
         suggestion: JSON.stringify({ source: 'rule', mode: 'auto', departmentId: 'edu' }),
         departmentId: 'edu',
-        state: 'closed',
       },
-      { suggestion: '{', departmentId: 'edu', state: 'closed' },
+      { suggestion: '{', departmentId: 'edu' },
     ]);
     expect(f.map((v) => v.version)).toEqual(['v1', 'v0']);
     expect(f[0]).toEqual({

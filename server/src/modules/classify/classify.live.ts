@@ -8,9 +8,8 @@ import type { DispatchSuggestion } from '../dispatch/index.js';
 export interface ClassifiedCase {
   /** the suggestion stored with the case at intake (JSON) */
   suggestion: string;
-  /** where the case is now (null: not dispatched, or returned and waiting) */
+  /** where the case is now (null: not dispatched, returned and waiting, or closed without dispatch) */
   departmentId: string | null;
-  state: string;
 }
 
 const rate = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 10_000) / 10_000 : null);
